@@ -1,0 +1,143 @@
+//! `medsite build`: load, render, write. The same stages serve `check`,
+//! `watch` and `serve`.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{self, Config};
+use crate::content::{self, LoadOptions, Site};
+use crate::diagnostics::Diagnostic;
+use crate::output::{self, OutputError, WriteReport};
+use crate::progress::Progress;
+use crate::render::{self, Output};
+use crate::templates::Templates;
+
+/// Options of `medsite build`, free of any CLI library.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/dist`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub quiet: bool,
+}
+
+/// Why a command failed; decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the site's files (exit 1).
+    Content(Vec<Diagnostic>),
+    /// A bad argument or a refused output folder; nothing was touched (exit 2).
+    Usage(String),
+    /// The machine failed us: disk, permissions (exit 1).
+    Io(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Content(_) | Failure::Io(_) => 1,
+            Failure::Usage(_) => 2,
+        }
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub sections: usize,
+    pub report: WriteReport,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for BuildSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Built {} pages and {} sections: {} files in {} ({} written) in {} ms",
+            self.pages,
+            self.sections,
+            self.report.files,
+            self.output.display(),
+            self.report.written,
+            self.elapsed.as_millis()
+        )
+    }
+}
+
+/// Reads the configuration, the content and the templates, reporting the
+/// problems of all three together.
+pub fn load(
+    root: &Path,
+    base_url: Option<&str>,
+    options: &LoadOptions,
+) -> Result<(Site, Templates, Vec<Diagnostic>), Failure> {
+    if !root.join(config::CONFIG_FILE).is_file() {
+        return Err(Failure::Usage(format!(
+            "no `{}` in `{}`: run medsite in a site folder or pass --root",
+            config::CONFIG_FILE,
+            root.display()
+        )));
+    }
+    let mut config = Config::load(root).map_err(Failure::Content)?;
+    if let Some(url) = base_url {
+        config.base_url = Some(config::normalise_base_url(url).map_err(Failure::Usage)?);
+    }
+    let theme = config.theme.clone();
+    let (site, templates) = rayon::join(
+        || content::load(root, config, options),
+        || Templates::load(root, &theme),
+    );
+    match (site, templates) {
+        (Ok((site, warnings)), Ok(templates)) => Ok((site, templates, warnings)),
+        (site, templates) => {
+            let mut errors = site.err().unwrap_or_default();
+            errors.extend(templates.err().unwrap_or_default());
+            Err(Failure::Content(errors))
+        }
+    }
+}
+
+/// Renders a loaded site; errors are template errors.
+pub fn render(site: &Site, templates: &Templates) -> Result<Output, Failure> {
+    render::render(site, templates).map_err(Failure::Content)
+}
+
+pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
+    let started = Instant::now();
+    let root = &options.root;
+    let output_dir = options.output.clone().unwrap_or_else(|| root.join("dist"));
+    // Refuse a dangerous output folder before doing any work.
+    let output_dir =
+        output::check_output_folder(root, &output_dir).map_err(|error| match error {
+            OutputError::Refused(message) => Failure::Usage(message),
+            OutputError::Io(error) => Failure::Io(error.to_string()),
+        })?;
+    let progress = Progress::new(options.quiet);
+    progress.stage("loading content");
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+    };
+    let (site, templates, warnings) = load(root, options.base_url.as_deref(), &load_options)?;
+    progress.stage("rendering");
+    let rendered = render(&site, &templates)?;
+    progress.stage("writing");
+    let report =
+        output::write(&rendered, &output_dir).map_err(|error| Failure::Io(error.to_string()))?;
+    progress.finish();
+    Ok(BuildSummary {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        report,
+        elapsed: started.elapsed(),
+        output: options
+            .output
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("dist")),
+        warnings,
+    })
+}

@@ -1,0 +1,257 @@
+//! `site.toml` in two stages: [`RawConfig`] mirrors the file exactly (serde,
+//! unknown keys refused), [`Config`] is what the rest of medsite uses, with
+//! defaults filled in and values checked.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::Diagnostic;
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    base_url: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    taxonomies: Vec<RawTaxonomy>,
+    #[serde(default)]
+    menu: Vec<MenuItem>,
+    #[serde(default)]
+    sections: BTreeMap<String, SectionSettings>,
+    #[serde(default)]
+    feed_limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+}
+
+/// A link in the site's main navigation.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub title: String,
+    /// Site-relative path, e.g. `careers/`.
+    pub path: String,
+}
+
+/// Settings for the section whose folder is the key of `[sections.<path>]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SectionSettings {
+    /// Template for the section's list page (default `section.html`).
+    pub template: Option<String>,
+    /// Template for the section's pages (default `page.html`).
+    pub page_template: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taxonomy {
+    /// The key used in front matter, e.g. `work_settings`.
+    pub name: String,
+    pub title: String,
+    /// URL segment, e.g. `work-settings`.
+    pub slug: String,
+}
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Always ends with `/` when set.
+    pub base_url: Option<String>,
+    pub language: String,
+    pub theme: String,
+    pub taxonomies: Vec<Taxonomy>,
+    pub menu: Vec<MenuItem>,
+    /// Keyed by section folder relative to `content/`, e.g. `careers`.
+    pub sections: BTreeMap<String, SectionSettings>,
+    pub feed_limit: usize,
+}
+
+impl Config {
+    /// Parses the text of `site.toml`; every problem points into that file.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let mut diagnostic =
+                Diagnostic::error(CONFIG_FILE, "config", error.message().to_string());
+            if let Some(span) = error.span() {
+                diagnostic = diagnostic.at_offset(text, span.start);
+            }
+            vec![diagnostic]
+        })?;
+        let mut problems = Vec::new();
+        let base_url = match raw.base_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => match normalise_base_url(url) {
+                Ok(url) => Some(url),
+                Err(message) => {
+                    problems.push(locate_key(text, "base_url", message));
+                    None
+                }
+            },
+        };
+        let mut taxonomies = Vec::new();
+        for raw_taxonomy in raw.taxonomies {
+            let slug = slug::slugify(&raw_taxonomy.name);
+            if slug.is_empty() {
+                problems.push(locate_key(
+                    text,
+                    "taxonomies",
+                    format!(
+                        "taxonomy name `{}` has no usable characters",
+                        raw_taxonomy.name
+                    ),
+                ));
+                continue;
+            }
+            let title = raw_taxonomy
+                .title
+                .unwrap_or_else(|| humanise(&raw_taxonomy.name));
+            taxonomies.push(Taxonomy {
+                name: raw_taxonomy.name,
+                title,
+                slug,
+            });
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            taxonomies,
+            menu: raw.menu,
+            sections: raw
+                .sections
+                .into_iter()
+                .map(|(key, value)| (key.trim_matches('/').to_string(), value))
+                .collect(),
+            feed_limit: raw.feed_limit.unwrap_or(20),
+        })
+    }
+
+    /// Reads and parses `<root>/site.toml`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(CONFIG_FILE);
+        let text = crate::fs::read_to_string(&path)
+            .map_err(|error| vec![Diagnostic::error(CONFIG_FILE, "config", error.to_string())])?;
+        Config::parse(&text)
+    }
+
+    /// A small configuration for unit tests.
+    pub fn for_test() -> Config {
+        Config::parse("title = \"Test site\"\n").expect("the test configuration is valid")
+    }
+
+    pub fn taxonomy(&self, name: &str) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.name == name)
+    }
+
+    /// Path part of the base URL (`/` or `/sub/`), for the few outputs
+    /// that cannot use relative links, such as the 404 page.
+    pub fn base_path(&self) -> String {
+        match &self.base_url {
+            None => "/".to_string(),
+            Some(url) => {
+                let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+                match after_scheme.find('/') {
+                    Some(index) => after_scheme[index..].to_string(),
+                    None => "/".to_string(),
+                }
+            }
+        }
+    }
+}
+
+/// Checks a base URL and makes it end with exactly one `/`.
+pub fn normalise_base_url(url: &str) -> Result<String, String> {
+    let valid_scheme = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split_once("://").map_or("", |(_, rest)| rest);
+    if !valid_scheme || host.is_empty() || host.starts_with('/') {
+        return Err(format!(
+            "base_url `{url}` must be an absolute http(s) URL such as `https://example.org/` or `https://example.org/sub/`"
+        ));
+    }
+    if url.contains(['?', '#', ' ', '\\']) {
+        return Err(format!(
+            "base_url `{url}` must not contain a query, a fragment, spaces or backslashes"
+        ));
+    }
+    Ok(format!("{}/", url.trim_end_matches('/')))
+}
+
+fn locate_key(text: &str, key: &str, message: String) -> Diagnostic {
+    let diagnostic = Diagnostic::error(CONFIG_FILE, "config", message);
+    match text
+        .lines()
+        .position(|line| line.trim_start().starts_with(key))
+    {
+        Some(index) => {
+            let column = text
+                .lines()
+                .nth(index)
+                .map_or(1, |l| l.len() - l.trim_start().len() + 1);
+            diagnostic.at(text, index + 1, column)
+        }
+        None => diagnostic,
+    }
+}
+
+/// `work_settings` -> `Work settings`.
+fn humanise(name: &str) -> String {
+    let spaced = name.replace(['_', '-'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_reported_with_its_line() {
+        let errors = Config::parse("title = \"x\"\ntheem = \"default\"\n").unwrap_err();
+        let shown = errors[0].to_string();
+        assert!(
+            shown.starts_with("site.toml:2:1: error: unknown field `theem`"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn base_url_gets_one_trailing_slash() {
+        let config =
+            Config::parse("title = \"x\"\nbase_url = \"https://example.org/sub\"\n").unwrap();
+        assert_eq!(config.base_url.as_deref(), Some("https://example.org/sub/"));
+        assert_eq!(config.base_path(), "/sub/");
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let errors = Config::parse("title = \"x\"\nbase_url = \"/sub/\"\n").unwrap_err();
+        assert_eq!(errors[0].line, 2);
+    }
+}

@@ -1,0 +1,446 @@
+//! Front matter: split it from the body, then parse it with gray_matter's
+//! engines, guarded against what gray_matter alone gets wrong.
+//!
+//! gray_matter on its own publishes YAML as body text when a file starts
+//! with a byte-order mark or never closes its fence, counts YAML error
+//! lines from inside the block, names no field in type errors, and expands
+//! YAML aliases without bound (a 300-byte "billion laughs" took 14 s and
+//! 2 GB). So medsite splits the file itself, reports every position as a
+//! line of the whole file, scans YAML events first to refuse anchors and
+//! aliases and to bound depth and size, and deserializes through
+//! `serde_path_to_error` so a type error names its field.
+
+use std::collections::BTreeMap;
+
+use gray_matter::engine::{Engine, JSON, TOML, YAML};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Front matter larger than this is refused before parsing.
+pub const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
+/// Deepest nesting of maps and lists accepted in YAML front matter.
+pub const MAX_YAML_DEPTH: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+    Json,
+}
+
+/// A file cut into front matter and body. Offsets are bytes into the text
+/// after any byte-order mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub format: Option<Format>,
+    /// The front matter without its fences.
+    pub block: &'a str,
+    /// Byte offset of `block` in the text.
+    pub block_offset: usize,
+    pub body: &'a str,
+    /// Byte offset of `body` in the text.
+    pub body_offset: usize,
+}
+
+/// A problem at a byte offset of the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatterError {
+    pub offset: usize,
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn error_at(offset: usize, code: &'static str, message: impl Into<String>) -> FrontMatterError {
+    FrontMatterError {
+        offset,
+        code,
+        message: message.into(),
+    }
+}
+
+/// Removes a UTF-8 byte-order mark, which editors on Windows like to add.
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Cuts `text` (already without BOM) into front matter and body.
+pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let first_line = text[..first_line_end].trim_end();
+    let fence = match first_line {
+        "---" => Some(("---", Format::Yaml)),
+        "+++" => Some(("+++", Format::Toml)),
+        _ => None,
+    };
+    if let Some((fence, format)) = fence {
+        let mut line_start = first_line_end;
+        while line_start < text.len() {
+            let line_end = text[line_start..]
+                .find('\n')
+                .map_or(text.len(), |i| line_start + i + 1);
+            if text[line_start..line_end].trim_end() == fence {
+                return Ok(Split {
+                    format: Some(format),
+                    block: &text[first_line_end..line_start],
+                    block_offset: first_line_end,
+                    body: &text[line_end..],
+                    body_offset: line_end,
+                });
+            }
+            line_start = line_end;
+        }
+        return Err(error_at(
+            0,
+            "front-matter-unclosed",
+            format!(
+                "front matter opened with `{fence}` is never closed: add a line `{fence}` after it"
+            ),
+        ));
+    }
+    if text.starts_with('{') {
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
+        return match stream.next() {
+            Some(Ok(_)) => {
+                let end = stream.byte_offset();
+                let body_offset = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+                Ok(Split {
+                    format: Some(Format::Json),
+                    block: &text[..end],
+                    block_offset: 0,
+                    body: &text[body_offset..],
+                    body_offset,
+                })
+            }
+            Some(Err(error)) => Err(error_at(
+                offset_of(text, error.line(), error.column()),
+                "front-matter-syntax",
+                format!(
+                    "invalid JSON front matter: {}",
+                    strip_position(&error.to_string())
+                ),
+            )),
+            None => unreachable!("text starts with `{{`, so there is a value to read"),
+        };
+    }
+    Ok(Split {
+        format: None,
+        block: "",
+        block_offset: 0,
+        body: text,
+        body_offset: 0,
+    })
+}
+
+/// The fields medsite knows. Anything of the writer's own goes under `extra`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, Value>,
+}
+
+/// Parses the front matter of a split file. Errors point into `text`.
+pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
+    let Some(format) = split.format else {
+        return Ok(FrontMatter::default());
+    };
+    let block = split.block;
+    if block.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(error_at(
+            split.block_offset,
+            "front-matter-too-large",
+            format!(
+                "front matter is {} bytes; the limit is {MAX_FRONT_MATTER_BYTES}",
+                block.len()
+            ),
+        ));
+    }
+    let in_block = |offset: usize| split.block_offset + offset.min(block.len());
+    let generic = |error: gray_matter::Error| {
+        error_at(
+            split.block_offset,
+            "front-matter-syntax",
+            format!("invalid front matter: {error}"),
+        )
+    };
+    let pod = match format {
+        Format::Yaml => {
+            scan_yaml(block).map_err(|(offset, message)| {
+                error_at(in_block(offset), "front-matter-syntax", message)
+            })?;
+            YAML::parse(block).map_err(generic)?
+        }
+        // gray_matter's TOML message has no position; toml's own error does.
+        Format::Toml => {
+            TOML::parse(block).map_err(|error| match toml::from_str::<toml::Table>(block) {
+                Err(toml_error) => error_at(
+                    in_block(toml_error.span().map_or(0, |span| span.start)),
+                    "front-matter-syntax",
+                    format!(
+                        "invalid TOML front matter: {}",
+                        toml_error.message().trim_end()
+                    ),
+                ),
+                Ok(_) => generic(error),
+            })?
+        }
+        Format::Json => JSON::parse(block).map_err(generic)?,
+    };
+    let value: Value = pod.deserialize().map_err(|error| {
+        error_at(
+            split.block_offset,
+            "front-matter-syntax",
+            format!("invalid front matter: {error}"),
+        )
+    })?;
+    let value = match value {
+        Value::Null => Value::Object(serde_json::Map::new()),
+        Value::Object(map) => Value::Object(map),
+        other => {
+            return Err(error_at(
+                split.block_offset,
+                "front-matter-type",
+                format!(
+                    "front matter must be a map of keys to values, found {}",
+                    describe(&other)
+                ),
+            ));
+        }
+    };
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path: Vec<String> = error
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        let inner = error.inner().to_string();
+        let unknown = inner
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(name, _)| name.to_string());
+        let mut key_path = path.clone();
+        key_path.extend(unknown.clone());
+        let offset = locate_key(block, &key_path).map_or(split.block_offset, in_block);
+        let dotted = key_path.join(".");
+        let message = match unknown {
+            Some(name) if path.is_empty() => format!(
+                "unknown front matter field `{name}`: medsite knows title, description, date, updated, draft, slug, weight, template, aliases, taxonomies and extra; put your own fields under `extra`"
+            ),
+            _ => format!("`{dotted}`: {inner}"),
+        };
+        error_at(offset, "front-matter-type", message)
+    })
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+/// Walks YAML events before anything is built from them: refuses anchors
+/// and aliases (the "billion laughs" bomb), bounds nesting and the number of
+/// events, and turns syntax errors into byte offsets of the block.
+fn scan_yaml(block: &str) -> Result<(), (usize, String)> {
+    use yaml_rust2::parser::{Event, Parser};
+    let mut parser = Parser::new_from_str(block);
+    let mut depth = 0usize;
+    let mut documents = 0usize;
+    loop {
+        let (event, mark) = parser.next_token().map_err(|error| {
+            (
+                error.marker().index(),
+                format!("invalid YAML: {}", error.info()),
+            )
+        })?;
+        let offset = mark.index();
+        let anchor = match &event {
+            Event::StreamEnd => return Ok(()),
+            Event::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    return Err((
+                        offset,
+                        "front matter holds more than one YAML document".into(),
+                    ));
+                }
+                0
+            }
+            Event::Alias(_) => {
+                return Err((
+                    offset,
+                    "YAML aliases (`*name`) are not allowed in front matter: write the value out"
+                        .into(),
+                ));
+            }
+            Event::Scalar(_, _, anchor, _) => *anchor,
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err((
+                        offset,
+                        format!("front matter is nested more than {MAX_YAML_DEPTH} levels deep"),
+                    ));
+                }
+                *anchor
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+                0
+            }
+            _ => 0,
+        };
+        if anchor > 0 {
+            return Err((
+                offset,
+                "YAML anchors (`&name`) are not allowed in front matter: write the value out"
+                    .into(),
+            ));
+        }
+    }
+}
+
+/// Finds the byte offset (in `block`) of the key at the end of `path`,
+/// looking for each segment after the previous one. Works for YAML
+/// (`key:`), TOML (`key =`, `[a.key]`) and JSON (`"key":`).
+pub fn locate_key(block: &str, path: &[String]) -> Option<usize> {
+    let mut search_from = 0;
+    let mut found = None;
+    for key in path {
+        let mut offset = search_from;
+        let mut hit = None;
+        for line in block[search_from..].split_inclusive('\n') {
+            let content = line.trim_start().trim_start_matches("- ");
+            let lead = line.len() - content.len();
+            let bare = content.trim_start_matches(['"', '\'']);
+            if let Some(rest) = bare.strip_prefix(key.as_str()) {
+                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                if rest.starts_with(':') || rest.starts_with('=') {
+                    hit = Some(offset + lead);
+                    break;
+                }
+            }
+            if content.starts_with('[') {
+                let header = content
+                    .trim_start_matches('[')
+                    .trim_end()
+                    .trim_end_matches(']');
+                if header.rsplit('.').next().map(str::trim) == Some(key.as_str()) {
+                    hit = Some(offset + lead);
+                    break;
+                }
+            }
+            offset += line.len();
+        }
+        let hit = hit?;
+        found = Some(hit);
+        search_from = hit;
+    }
+    found
+}
+
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (line_start + column.saturating_sub(1)).min(text.len())
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_reassembles_into_the_input() {
+        let text = "---\ntitle: A\n---\nBody\n";
+        let split = split(text).unwrap();
+        assert_eq!(split.block, "title: A\n");
+        assert_eq!(&text[..split.block_offset], "---\n");
+        assert_eq!(
+            &text[split.block_offset + split.block.len()..split.body_offset],
+            "---\n"
+        );
+        assert_eq!(split.body, "Body\n");
+    }
+
+    #[test]
+    fn unclosed_fence_is_an_error_at_the_start() {
+        let error = split("---\ntitle: A\nBody\n").unwrap_err();
+        assert_eq!(error.offset, 0);
+        assert_eq!(error.code, "front-matter-unclosed");
+    }
+
+    #[test]
+    fn json_front_matter_ends_at_its_closing_brace() {
+        let text = "{\n  \"title\": \"A\"\n}\nBody\n";
+        let split = split(text).unwrap();
+        assert_eq!(split.format, Some(Format::Json));
+        assert_eq!(split.body, "Body\n");
+        let front = parse(&split).unwrap();
+        assert_eq!(front.title.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn toml_front_matter_is_read() {
+        let text = "+++\ntitle = \"A\"\nweight = 3\n[extra]\nx = 1\n+++\nBody\n";
+        let split = split(text).unwrap();
+        let front = parse(&split).unwrap();
+        assert_eq!(front.weight, Some(3));
+        assert_eq!(front.extra["x"], 1);
+    }
+
+    #[test]
+    fn alias_bomb_is_refused_quickly() {
+        let text = "---\na: &a [\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n---\n";
+        let split = split(text).unwrap();
+        let error = parse(&split).unwrap_err();
+        assert!(error.message.contains("anchors"), "{}", error.message);
+    }
+
+    #[test]
+    fn type_error_names_the_field_and_points_at_it() {
+        let text = "---\ntitle: A\nweight: heavy\n---\n";
+        let split = split(text).unwrap();
+        let error = parse(&split).unwrap_err();
+        assert!(error.message.starts_with("`weight`:"), "{}", error.message);
+        assert_eq!(&text[error.offset..error.offset + 6], "weight");
+    }
+
+    #[test]
+    fn nested_key_is_located_after_its_parent() {
+        let block = "title: x\nextra:\n  stats:\n    title: 3\n";
+        let offset = locate_key(block, &["extra".into(), "stats".into(), "title".into()]).unwrap();
+        assert_eq!(&block[offset..offset + 5], "title");
+        assert!(offset > 10);
+    }
+}

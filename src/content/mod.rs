@@ -1,0 +1,112 @@
+//! The site's content as data: pages, sections and taxonomy terms, loaded
+//! from `content/` and checked, before any template sees them.
+
+pub mod front_matter;
+mod load;
+pub mod paths;
+
+use std::path::PathBuf;
+
+pub use front_matter::FrontMatter;
+pub use load::{LoadOptions, is_editor_temporary, load, resolve_link};
+
+use crate::config::Config;
+use crate::markdown::Rendered;
+
+/// A Markdown file that becomes one page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to `content/`, `/`-separated: `careers/x.md`.
+    pub source: String,
+    /// Path relative to the site root, for diagnostics: `content/careers/x.md`.
+    pub display: String,
+    pub front: FrontMatter,
+    pub title: String,
+    pub date: Option<jiff::civil::Date>,
+    pub updated: Option<jiff::civil::Date>,
+    /// Site path of the page, always ending with `/`: `careers/x/`.
+    pub path: String,
+    pub slug: String,
+    /// Index of the section the page is listed in.
+    pub section: usize,
+    /// Files copied beside the page (page bundles): site path -> source file.
+    pub assets: Vec<(String, PathBuf)>,
+    pub rendered: Rendered,
+    /// Site paths of the previous and next page in the section's order.
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}
+
+/// A folder of pages, made by `_index.md` (the root always exists).
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `careers/_index.md`, or the folder with `/_index.md` when the file is absent.
+    pub source: String,
+    pub display: String,
+    /// Folder relative to `content/`: `careers`, `` for the root.
+    pub folder: String,
+    pub front: FrontMatter,
+    pub title: String,
+    pub path: String,
+    pub parent: Option<usize>,
+    /// Pages in display order.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub assets: Vec<(String, PathBuf)>,
+    pub rendered: Rendered,
+}
+
+/// One value of a taxonomy, with the pages that carry it.
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy declared in `site.toml`, with its terms in name order.
+#[derive(Debug, Clone)]
+pub struct TaxonomyTerms {
+    pub name: String,
+    pub title: String,
+    pub path: String,
+    pub terms: Vec<Term>,
+}
+
+/// Everything `render` needs, and nothing it has to read from disk.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub root: PathBuf,
+    pub pages: Vec<Page>,
+    /// `sections[0]` is the home page.
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<TaxonomyTerms>,
+    /// Files from the theme's and the site's `static/`: site path -> file.
+    pub static_files: Vec<(String, PathBuf)>,
+}
+
+impl Site {
+    /// Pages newest first, for feeds: dated pages only.
+    pub fn pages_by_date(&self) -> Vec<usize> {
+        let mut dated: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| self.pages[i].date.is_some())
+            .collect();
+        dated.sort_by(|&a, &b| {
+            let (a, b) = (&self.pages[a], &self.pages[b]);
+            b.updated
+                .or(b.date)
+                .cmp(&a.updated.or(a.date))
+                .then_with(|| a.path.cmp(&b.path))
+        });
+        dated
+    }
+
+    pub fn permalink(&self, path: &str) -> Option<String> {
+        self.config
+            .base_url
+            .as_ref()
+            .map(|base| format!("{base}{path}"))
+    }
+}

@@ -1,0 +1,27 @@
+//! medsite: a static site generator for well-sourced guides.
+//!
+//! The pipeline, in the order it runs:
+//!
+//! 1. [`config::Config::load`] reads `site.toml`;
+//! 2. [`content::load`] walks `content/`, parses front matter and Markdown,
+//!    and returns a [`content::Site`];
+//! 3. [`templates::Templates::load`] parses the theme and the site's templates;
+//! 4. [`render::render`] turns `(&Site, &Templates)` into an
+//!    [`render::Output`] (relative path -> bytes) without any I/O;
+//! 5. [`output::write`] stages the output beside the output folder and
+//!    swaps it in.
+//!
+//! Each subcommand ([`build`]) is a thin composition of these stages.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod context;
+pub mod diagnostics;
+pub mod fs;
+pub mod json_ld;
+pub mod markdown;
+pub mod output;
+pub mod progress;
+pub mod render;
+pub mod templates;

@@ -1,0 +1,224 @@
+//! Template loading: the site's own `templates/` override the theme's
+//! file by file, and medsite's built-in templates (feeds, sitemap, robots,
+//! redirects) come last. Every template is autoescaped whatever its name.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tera::{ErrorKind, Kwargs, State, Tera};
+use walkdir::WalkDir;
+
+use crate::diagnostics::{self, Diagnostic};
+
+const THEME_PREFIX: &str = "__theme/";
+const BUILTIN_PREFIX: &str = "__builtin/";
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("atom.xml", include_str!("builtin/atom.xml")),
+    ("sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("robots.txt", include_str!("builtin/robots.txt")),
+    ("alias.html", include_str!("builtin/alias.html")),
+];
+
+/// Parsed templates and where each came from, for diagnostics.
+#[derive(Clone)]
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name as Tera knows it -> (display path, source text).
+    sources: HashMap<String, (String, String)>,
+}
+
+impl Templates {
+    /// Loads `<root>/templates`, `<root>/themes/<theme>/templates` and the built-ins.
+    pub fn load(root: &Path, theme: &str) -> Result<Templates, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([""]);
+        tera.set_fallback_prefixes([THEME_PREFIX, BUILTIN_PREFIX])
+            .expect("no templates were added yet");
+        register_filters(&mut tera);
+        let mut sources = HashMap::new();
+        let mut errors = Vec::new();
+        let mut raw: Vec<(String, String)> = Vec::new();
+        let theme_dir = root.join("themes").join(theme);
+        if !theme_dir.is_dir() {
+            errors.push(Diagnostic::error(
+                "site.toml",
+                "theme-missing",
+                format!("theme `{theme}` not found: there is no folder `themes/{theme}/`"),
+            ));
+        }
+        for (dir, prefix) in [
+            (root.join("templates"), ""),
+            (theme_dir.join("templates"), THEME_PREFIX),
+        ] {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in WalkDir::new(&dir).sort_by_file_name() {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        errors.push(Diagnostic::error(
+                            diagnostics::display_path(root, &dir),
+                            "walk",
+                            error.to_string(),
+                        ));
+                        continue;
+                    }
+                };
+                let name = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || crate::content::is_editor_temporary(&name) {
+                    continue;
+                }
+                let display = diagnostics::display_path(root, entry.path());
+                match crate::fs::read_to_string(entry.path()) {
+                    Ok(text) => {
+                        let tera_name =
+                            format!("{prefix}{}", diagnostics::display_path(&dir, entry.path()));
+                        sources.insert(tera_name.clone(), (display, text.clone()));
+                        raw.push((tera_name, text));
+                    }
+                    Err(error) => errors.push(Diagnostic::error(display, "io", error.to_string())),
+                }
+            }
+        }
+        for (name, text) in BUILTIN {
+            let tera_name = format!("{BUILTIN_PREFIX}{name}");
+            sources.insert(
+                tera_name.clone(),
+                (format!("(built-in) {name}"), text.to_string()),
+            );
+            raw.push((tera_name, text.to_string()));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let templates = Templates { tera, sources };
+        let mut tera = templates.tera.clone();
+        if let Err(error) = tera.add_raw_templates(raw) {
+            return Err(vec![templates.diagnostic(&error, None)]);
+        }
+        Ok(Templates { tera, ..templates })
+    }
+
+    /// True when a template of that name exists in the site, theme or built-ins.
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Turns a Tera error into a diagnostic naming the template file and line.
+    pub fn diagnostic(&self, error: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        let suffix = rendering.map_or(String::new(), |what| format!(" (while rendering {what})"));
+        match error.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let (display, text) = self
+                    .sources
+                    .get(report.filename())
+                    .cloned()
+                    .unwrap_or_else(|| (report.filename().to_string(), String::new()));
+                let span = report.span();
+                Diagnostic::error(display, "template", format!("{}{suffix}", report.message())).at(
+                    &text,
+                    span.start_line,
+                    span.start_col + 1,
+                )
+            }
+            ErrorKind::Msg(message)
+                if message.contains("\n  --> ") || message.contains("\n --> ") =>
+            {
+                self.from_report_text(message, &suffix)
+            }
+            other => {
+                let mut message = other.to_string();
+                let mut source = std::error::Error::source(error);
+                while let Some(cause) = source {
+                    message.push_str(&format!(": {cause}"));
+                    source = cause.source();
+                }
+                let message = message
+                    .replace(THEME_PREFIX, "")
+                    .replace(BUILTIN_PREFIX, "");
+                Diagnostic::error("templates", "template", format!("{message}{suffix}"))
+            }
+        }
+    }
+}
+
+impl Templates {
+    /// Tera reports several validation errors as one text of
+    /// `error: message` / `--> name:line:col` blocks; keep the first one,
+    /// pointed at its file. (Each build reports all template problems it
+    /// can, but Tera stops validating at the first failing template set.)
+    fn from_report_text(&self, text: &str, suffix: &str) -> Diagnostic {
+        let message = text
+            .lines()
+            .find_map(|line| line.strip_prefix("error: "))
+            .unwrap_or(text)
+            .to_string();
+        let location = text
+            .lines()
+            .find_map(|line| line.trim_start().strip_prefix("--> "));
+        if let Some((name, line, column)) = location.and_then(|location| {
+            let mut parts = location.rsplitn(3, ':');
+            let column = parts.next()?.trim().parse::<usize>().ok()?;
+            let line = parts.next()?.trim().parse::<usize>().ok()?;
+            Some((parts.next()?.to_string(), line, column))
+        }) {
+            let candidates = [
+                name.clone(),
+                format!("{THEME_PREFIX}{name}"),
+                format!("{BUILTIN_PREFIX}{name}"),
+            ];
+            if let Some((display, source)) = candidates.iter().find_map(|n| self.sources.get(n)) {
+                return Diagnostic::error(
+                    display.clone(),
+                    "template",
+                    format!("{message}{suffix}"),
+                )
+                .at(source, line, column);
+            }
+        }
+        Diagnostic::error("templates", "template", format!("{message}{suffix}"))
+    }
+}
+
+fn register_filters(tera: &mut Tera) {
+    // 48300 -> "48,300": the key-facts panel and the comparison need it.
+    tera.register_filter("thousands", |value: i64, _: Kwargs, _: &State| {
+        thousands(value)
+    });
+    // Tera checks at load time that every function a template calls exists;
+    // `render` replaces this with one that knows the site's sections.
+    tera.register_function(
+        "get_section",
+        |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            Err(tera::Error::message(
+                "get_section is only available while rendering",
+            ))
+        },
+    );
+}
+
+/// Formats an integer with commas between thousands.
+pub fn thousands(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    if value < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(super::thousands(48300), "48,300");
+        assert_eq!(super::thousands(269000), "269,000");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(-1234567), "-1,234,567");
+    }
+}
