@@ -90,7 +90,7 @@ pub fn load(
     let theme = config.theme.clone();
     let (site, templates) = rayon::join(
         || content::load(root, config, options),
-        || Templates::load(root, &theme),
+        || Templates::load(root, theme.as_deref()),
     );
     match (site, templates) {
         (Ok((site, warnings)), Ok(templates)) => Ok((site, templates, warnings)),

@@ -77,7 +77,8 @@ pub struct Config {
     /// Always ends with `/` when set.
     pub base_url: Option<String>,
     pub language: String,
-    pub theme: String,
+    /// `None`: the site's own `templates/` and `static/` only.
+    pub theme: Option<String>,
     pub taxonomies: Vec<Taxonomy>,
     pub menu: Vec<MenuItem>,
     /// Keyed by section folder relative to `content/`, e.g. `careers`.
@@ -138,7 +139,7 @@ impl Config {
             description: raw.description,
             base_url,
             language: raw.language.unwrap_or_else(|| "en".to_string()),
-            theme: raw.theme.unwrap_or_else(|| "default".to_string()),
+            theme: raw.theme.filter(|t| !t.is_empty()),
             taxonomies,
             menu: raw.menu,
             sections: raw

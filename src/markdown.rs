@@ -55,6 +55,9 @@ pub struct Rendered {
     pub problems: Vec<MarkdownProblem>,
 }
 
+/// A heading being collected: level, explicit id, classes, inner events.
+type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
+
 /// Renders `source`; `resolve` decides what each link destination becomes.
 pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
     let mut rendered = Rendered::default();
@@ -62,7 +65,7 @@ pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
     let mut summary_end = None;
     let mut flat_headings: Vec<(u8, String, String)> = Vec::new();
     // Heading being collected: its level, explicit id, classes and inner events.
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event<'_>>)> = None;
+    let mut heading: Option<OpenHeading<'_>> = None;
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         let event = match event {

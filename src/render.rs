@@ -172,6 +172,7 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
                 build: Box::new(move |ctx| {
                     ctx.insert("target", &paths::relative_url(&folder, &page.path));
                     ctx.insert("target_title", &page.title);
+                    ctx.insert("permalink", &site.permalink(&page.path).unwrap_or_default());
                 }),
             });
         }
@@ -181,10 +182,16 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
             errors.push(Diagnostic::error(
                 job.what,
                 "template-missing",
-                format!(
-                    "template `{}` not found in templates/ or themes/{}/templates/",
-                    job.template, site.config.theme
-                ),
+                match &site.config.theme {
+                    Some(theme) => format!(
+                        "template `{}` not found in templates/ or themes/{theme}/templates/",
+                        job.template
+                    ),
+                    None => format!(
+                        "template `{}` not found in templates/ (site.toml names no theme)",
+                        job.template
+                    ),
+                },
             ));
         }
     }
@@ -220,14 +227,19 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
                 "unsafe-path",
                 format!("refusing to write `{path}` outside the output folder"),
             ));
-        } else if output.files.contains_key(&path) {
-            errors.push(Diagnostic::error(
-                "content",
-                "duplicate-url",
-                format!("two outputs would be written to `{path}`"),
-            ));
         } else {
-            output.files.insert(path, content);
+            match output.files.entry(path) {
+                std::collections::btree_map::Entry::Occupied(entry) => {
+                    errors.push(Diagnostic::error(
+                        "content",
+                        "duplicate-url",
+                        format!("two outputs would be written to `{}`", entry.key()),
+                    ))
+                }
+                std::collections::btree_map::Entry::Vacant(entry) => {
+                    entry.insert(content);
+                }
+            }
         }
     };
     for result in results {

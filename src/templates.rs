@@ -30,7 +30,7 @@ pub struct Templates {
 
 impl Templates {
     /// Loads `<root>/templates`, `<root>/themes/<theme>/templates` and the built-ins.
-    pub fn load(root: &Path, theme: &str) -> Result<Templates, Vec<Diagnostic>> {
+    pub fn load(root: &Path, theme: Option<&str>) -> Result<Templates, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         tera.autoescape_on([""]);
         tera.set_fallback_prefixes([THEME_PREFIX, BUILTIN_PREFIX])
@@ -39,8 +39,10 @@ impl Templates {
         let mut sources = HashMap::new();
         let mut errors = Vec::new();
         let mut raw: Vec<(String, String)> = Vec::new();
-        let theme_dir = root.join("themes").join(theme);
-        if !theme_dir.is_dir() {
+        let theme_dir = root.join("themes").join(theme.unwrap_or_default());
+        if let Some(theme) = theme
+            && !theme_dir.is_dir()
+        {
             errors.push(Diagnostic::error(
                 "site.toml",
                 "theme-missing",
@@ -126,7 +128,7 @@ impl Templates {
             ErrorKind::Msg(message)
                 if message.contains("\n  --> ") || message.contains("\n --> ") =>
             {
-                self.from_report_text(message, &suffix)
+                self.diagnostic_from_report(message, &suffix)
             }
             other => {
                 let mut message = other.to_string();
@@ -149,7 +151,7 @@ impl Templates {
     /// `error: message` / `--> name:line:col` blocks; keep the first one,
     /// pointed at its file. (Each build reports all template problems it
     /// can, but Tera stops validating at the first failing template set.)
-    fn from_report_text(&self, text: &str, suffix: &str) -> Diagnostic {
+    fn diagnostic_from_report(&self, text: &str, suffix: &str) -> Diagnostic {
         let message = text
             .lines()
             .find_map(|line| line.strip_prefix("error: "))
@@ -204,7 +206,7 @@ pub fn thousands(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();
     let mut out = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);

@@ -234,6 +234,10 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
             .strip_prefix("unknown field `")
             .and_then(|rest| rest.split_once('`'))
             .map(|(name, _)| name.to_string());
+        let mut path = path;
+        if unknown.is_some() && path.last() == unknown.as_ref() {
+            path.pop();
+        }
         let mut key_path = path.clone();
         key_path.extend(unknown.clone());
         let offset = locate_key(block, &key_path).map_or(split.block_offset, in_block);
@@ -242,10 +246,26 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
             Some(name) if path.is_empty() => format!(
                 "unknown front matter field `{name}`: medsite knows title, description, date, updated, draft, slug, weight, template, aliases, taxonomies and extra; put your own fields under `extra`"
             ),
-            _ => format!("`{dotted}`: {inner}"),
+            _ => format!("`{dotted}`: {}", plain_serde_message(&inner)),
         };
         error_at(offset, "front-matter-type", message)
     })
+}
+
+/// serde speaks Rust ("expected i64"); writers read "an integer".
+fn plain_serde_message(message: &str) -> String {
+    let message = message
+        .replace("expected i64", "expected an integer")
+        .replace("expected a sequence", "expected a list")
+        .replace("expected a boolean", "expected true or false");
+    // "invalid type: string \"x\", expected an integer" -> expected first.
+    match message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        Some((found, expected)) => format!("expected {expected}, found {found}"),
+        None => message,
+    }
 }
 
 fn describe(value: &Value) -> &'static str {

@@ -107,7 +107,7 @@ pub fn load(
             let display = diagnostics::display_path(root, entry.path());
             match std::fs::canonicalize(entry.path()) {
                 Ok(target)
-                    if target.starts_with(&crate::fs::canonicalize(root).unwrap_or_default())
+                    if target.starts_with(crate::fs::canonicalize(root).unwrap_or_default())
                         && target.is_file() => {}
                 Ok(target) if target.is_dir() => {
                     warnings.push(Diagnostic::warning(
@@ -351,8 +351,9 @@ pub fn load(
         match owners.get(&key) {
             Some(first) if first != owner => {
                 let mut diagnostic = at;
+                let url = path.strip_suffix("index.html").unwrap_or(&path);
                 diagnostic.message = format!(
-                    "`/{path}` is also the URL of {first}: give one of them another `slug` or file name"
+                    "`/{url}` is also the URL of {first}: give one of them another `slug` or file name"
                 );
                 errors.push(diagnostic);
             }
@@ -521,10 +522,11 @@ pub fn load(
 
     // 10. Static files: the theme's, then the site's own on top.
     let mut static_map: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for dir in [
-        root.join("themes").join(&config.theme).join("static"),
-        root.join("static"),
-    ] {
+    let theme_static = config
+        .theme
+        .as_ref()
+        .map(|theme| root.join("themes").join(theme).join("static"));
+    for dir in theme_static.into_iter().chain([root.join("static")]) {
         if !dir.is_dir() {
             continue;
         }

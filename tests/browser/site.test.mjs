@@ -198,11 +198,14 @@ test('screenshots of the home and dialysis technician pages', async () => {
       const { page, response } = await open(context, urlPath);
       try {
         assert.equal(response.status(), 200, `${urlPath} answered ${response.status()}`);
-        const file = path.join(SCREENSHOTS, `${name}-${size.width}x${size.height}.png`);
-        await page.screenshot({ path: file, fullPage: true });
-        const { size: bytes } = await fs.stat(file);
-        assert.ok(bytes > 1000, `${file} is suspiciously small (${bytes} bytes)`);
-        written.push(file);
+        // What fits in the viewport, and the whole page.
+        for (const fullPage of [false, true]) {
+          const file = path.join(SCREENSHOTS, `${name}-${size.width}x${size.height}${fullPage ? '-full' : ''}.png`);
+          await page.screenshot({ path: file, fullPage });
+          const { size: bytes } = await fs.stat(file);
+          assert.ok(bytes > 1000, `${file} is suspiciously small (${bytes} bytes)`);
+          written.push(file);
+        }
       } finally {
         await page.close();
       }

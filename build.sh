@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The project's two commands (see README.md):
+#   ./build.sh          build medsite (release) and the careers site into dist/
+#   ./build.sh test     run every test: cargo test, lints, and the browser,
+#                       HTML-validity, accessibility and link checks
+#   ./build.sh check|watch|serve|new [ARGS]   pass through to the medsite binary
+# Anything the tests need (Debian or npm packages) is installed when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+medsite=target/release/medsite
+
+build_release() {
+    cargo build --release --locked --quiet
+}
+
+build_site() {
+    build_release
+    "$medsite" build "$@"
+}
+
+case "${1:-build}" in
+    build)
+        [ $# -gt 0 ] && shift
+        build_site "$@"
+        ;;
+    test)
+        shift
+        echo "== cargo fmt, clippy"
+        cargo fmt --all -- --check
+        cargo clippy --locked --all-targets --quiet -- -D warnings
+        echo "== cargo test"
+        cargo test --locked "$@"
+        echo "== build the careers site"
+        build_site --quiet
+        echo "== browser, HTML-validity, accessibility and link checks"
+        tests/browser/run.sh dist
+        ;;
+    check | watch | serve | new)
+        build_release
+        exec "$medsite" "$@"
+        ;;
+    *)
+        echo "usage: ./build.sh [build [ARGS] | test | check | watch | serve | new]" >&2
+        exit 2
+        ;;
+esac

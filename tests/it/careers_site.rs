@@ -1,0 +1,132 @@
+//! The careers site itself: every required page is built, twice
+//! identically, with well-formed feeds and sitemap and no broken links.
+
+use crate::support::{broken_internal_links, medsite, read_tree, repo};
+
+fn build_careers(base_url: Option<&str>) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let mut command = medsite();
+    command
+        .args(["build", "--quiet", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out.path().join("dist"));
+    if let Some(url) = base_url {
+        command.args(["--base-url", url]);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+const CAREERS: [&str; 8] = [
+    "surgical-technologist",
+    "dialysis-technician",
+    "emergency-medical-technician",
+    "medical-laboratory-technician",
+    "radiologic-technologist",
+    "diagnostic-medical-sonographer",
+    "dental-hygienist",
+    "pharmacy-technician",
+];
+
+#[test]
+fn every_required_page_is_built() {
+    let out = build_careers(None);
+    let dist = out.path().join("dist");
+    let mut required = vec![
+        "index.html".to_string(),
+        "careers/index.html".into(),
+        "studying-online/index.html".into(),
+        "about/index.html".into(),
+        "compare/index.html".into(),
+        "sitemap.xml".into(),
+        "atom.xml".into(),
+        "robots.txt".into(),
+        "404.html".into(),
+    ];
+    required.extend(CAREERS.iter().map(|c| format!("careers/{c}/index.html")));
+    for path in required {
+        assert!(dist.join(&path).is_file(), "{path} was not built");
+    }
+    let dialysis =
+        std::fs::read_to_string(dist.join("careers/dialysis-technician/index.html")).unwrap();
+    assert!(dialysis.contains("class=\"key-facts"), "no key-facts panel");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let first = build_careers(None);
+    let second = build_careers(None);
+    assert_eq!(
+        read_tree(&first.path().join("dist")),
+        read_tree(&second.path().join("dist"))
+    );
+}
+
+#[test]
+fn sitemap_and_feed_are_well_formed_and_list_every_page() {
+    let out = build_careers(Some("https://example.org/sub/"));
+    let dist = out.path().join("dist");
+    let sitemap = std::fs::read_to_string(dist.join("sitemap.xml")).unwrap();
+    let sitemap = roxmltree::Document::parse(&sitemap).expect("sitemap.xml is well-formed XML");
+    let locs: Vec<&str> = sitemap
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .filter_map(|n| n.text())
+        .collect();
+    let feed = std::fs::read_to_string(dist.join("atom.xml")).unwrap();
+    let feed = roxmltree::Document::parse(&feed).expect("atom.xml is well-formed XML");
+    assert_eq!(
+        feed.root_element().tag_name().namespace(),
+        Some("http://www.w3.org/2005/Atom")
+    );
+    let entries: Vec<&str> = feed
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .flat_map(|e| {
+            e.children()
+                .filter(|c| c.has_tag_name("link"))
+                .filter_map(|l| l.attribute("href"))
+        })
+        .collect();
+    let mut pages = vec![
+        "".to_string(),
+        "about/".into(),
+        "studying-online/".into(),
+        "compare/".into(),
+    ];
+    pages.extend(CAREERS.iter().map(|c| format!("careers/{c}/")));
+    for page in pages {
+        let url = format!("https://example.org/sub/{page}");
+        assert!(locs.contains(&url.as_str()), "sitemap lacks {url}");
+        if !page.is_empty() {
+            assert!(entries.contains(&url.as_str()), "atom.xml lacks {url}");
+        }
+    }
+    let robots = std::fs::read_to_string(dist.join("robots.txt")).unwrap();
+    assert!(
+        robots.contains("Sitemap: https://example.org/sub/sitemap.xml"),
+        "{robots}"
+    );
+    let home =
+        std::fs::read_to_string(dist.join("careers/dialysis-technician/index.html")).unwrap();
+    assert!(home.contains(
+        "<link rel=\"canonical\" href=\"https://example.org/sub/careers/dialysis-technician/\">"
+    ));
+}
+
+#[test]
+fn internal_links_resolve_from_the_domain_root_and_from_a_sub_path() {
+    let out = build_careers(None);
+    let dist = out.path().join("dist");
+    assert_eq!(broken_internal_links(&dist, "/"), Vec::<String>::new());
+    assert_eq!(
+        broken_internal_links(&dist, "/medsite/"),
+        Vec::<String>::new()
+    );
+}

@@ -1,0 +1,8 @@
+//! The integration tests: one binary, one module per concern. Every test
+//! runs the real `medsite` binary on a site in a temporary folder.
+
+mod careers_site;
+mod errors;
+mod golden;
+mod output_folder;
+mod support;

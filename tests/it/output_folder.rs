@@ -1,0 +1,94 @@
+//! The output folder: refused places, dot-files kept, byte-identical and
+//! untouched rebuilds.
+
+use std::os::unix::fs::MetadataExt;
+
+use crate::support::{TempSite, read_tree, stderr};
+
+fn site() -> TempSite {
+    TempSite::with_theme(&[
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        ("content/a.md", "---\ntitle: A\n---\nText.\n"),
+    ])
+}
+
+#[test]
+fn output_dot_and_content_are_refused_and_nothing_is_deleted() {
+    let site = site();
+    let before = read_tree(site.path());
+    for (output, reason) in [
+        (".", "it is or contains the site root"),
+        ("content", "it is inside the site's `content/` folder"),
+        ("themes/fixture", "it is inside the site's `themes/` folder"),
+        ("..", "it is or contains the site root"),
+    ] {
+        let result = site.build(&["--output", &site.path().join(output).to_string_lossy()]);
+        assert_eq!(result.status.code(), Some(2), "{output}");
+        assert!(
+            stderr(&result).contains(reason),
+            "{output}: {}",
+            stderr(&result)
+        );
+    }
+    assert_eq!(
+        read_tree(site.path()),
+        before,
+        "a refused build changed the site"
+    );
+}
+
+#[test]
+fn a_folder_medsite_did_not_make_is_not_emptied() {
+    let site = site();
+    site.write("elsewhere/notes.txt", "my notes");
+    let result = site.build(&["--output", &site.path().join("elsewhere").to_string_lossy()]);
+    assert_eq!(result.status.code(), Some(2));
+    assert!(
+        stderr(&result).contains("holds files medsite did not write"),
+        "{}",
+        stderr(&result)
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("elsewhere/notes.txt")).unwrap(),
+        "my notes"
+    );
+}
+
+#[test]
+fn git_folder_inside_dist_survives_a_rebuild() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    site.write("dist/.git/HEAD", "ref: refs/heads/gh-pages\n");
+    site.write("content/a.md", "---\ntitle: A\n---\nChanged.\n");
+    assert!(site.build(&["--quiet"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("dist/.git/HEAD")).unwrap(),
+        "ref: refs/heads/gh-pages\n"
+    );
+    assert!(
+        std::fs::read_to_string(site.path().join("dist/a/index.html"))
+            .unwrap()
+            .contains("Changed.")
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical_and_unchanged_files_keep_their_inode() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    let first = read_tree(&site.path().join("dist"));
+    let inode = std::fs::metadata(site.path().join("dist/a/index.html"))
+        .unwrap()
+        .ino();
+    let output = site.build(&[]);
+    assert!(output.status.success());
+    assert_eq!(read_tree(&site.path().join("dist")), first);
+    assert_eq!(
+        std::fs::metadata(site.path().join("dist/a/index.html"))
+            .unwrap()
+            .ino(),
+        inode
+    );
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(summary.contains("(0 written)"), "{summary}");
+}
