@@ -1,6 +1,11 @@
 //! `render`: a pure function from the loaded site and its templates to the
 //! output, a map of relative paths to bytes. Rendering does no I/O; files
 //! to copy are named, not read.
+//!
+//! It runs in two steps: [`plan`] lists every output file as a [`Job`]
+//! (what it shows, which template, where it goes), and [`render_jobs`]
+//! renders any subset of those jobs in parallel. A full build renders the
+//! whole plan; a rebuild can render only the jobs a change affects.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -8,7 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::{Context, Kwargs, State, Value};
+use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::content::{Site, paths};
 use crate::context;
@@ -30,17 +35,141 @@ pub struct Output {
     pub files: BTreeMap<String, Content>,
 }
 
-struct Job<'a> {
-    output: String,
-    template: String,
-    /// The site path of the rendered page, for `root` and `path`.
-    path: String,
-    what: &'a str,
-    root: Option<String>,
-    build: Box<dyn Fn(&mut Context) + Send + Sync + 'a>,
+/// What an output file shows; indexes point into the [`Site`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Page(usize),
+    Section(usize),
+    TaxonomyList(usize),
+    /// Taxonomy index, term index.
+    Term(usize, usize),
+    NotFound,
+    /// Page index, alias index within the page.
+    Alias(usize, usize),
+    Feed,
+    Sitemap,
+    Robots,
 }
 
-pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+/// One output file to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub target: Target,
+    /// Relative output path, e.g. `careers/x/index.html`.
+    pub output: String,
+    pub template: String,
+    /// Site path of the page the file is, for `root` and `path`.
+    pub path: String,
+}
+
+/// Lists every templated output of the site.
+pub fn plan(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (index, page) in site.pages.iter().enumerate() {
+        let section = &site.sections[page.section];
+        let template = page
+            .front
+            .template
+            .clone()
+            .or_else(|| {
+                site.config
+                    .sections
+                    .get(&section.folder)
+                    .and_then(|s| s.page_template.clone())
+            })
+            .unwrap_or_else(|| "page.html".to_string());
+        jobs.push(Job {
+            target: Target::Page(index),
+            output: format!("{}index.html", page.path),
+            template,
+            path: page.path.clone(),
+        });
+        for (alias_index, alias) in page.front.aliases.iter().enumerate() {
+            let Ok(output) = paths::alias_file(alias) else {
+                continue;
+            };
+            let folder = output
+                .rsplit_once('/')
+                .map_or(String::new(), |(f, _)| format!("{f}/"));
+            jobs.push(Job {
+                target: Target::Alias(index, alias_index),
+                output,
+                template: "alias.html".into(),
+                path: folder,
+            });
+        }
+    }
+    for (index, section) in site.sections.iter().enumerate() {
+        let default = if section.parent.is_none() {
+            "index.html"
+        } else {
+            "section.html"
+        };
+        let template = section
+            .front
+            .template
+            .clone()
+            .or_else(|| {
+                site.config
+                    .sections
+                    .get(&section.folder)
+                    .and_then(|s| s.template.clone())
+            })
+            .unwrap_or_else(|| default.to_string());
+        jobs.push(Job {
+            target: Target::Section(index),
+            output: format!("{}index.html", section.path),
+            template,
+            path: section.path.clone(),
+        });
+    }
+    for (index, taxonomy) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job {
+            target: Target::TaxonomyList(index),
+            output: format!("{}index.html", taxonomy.path),
+            template: "taxonomy_list.html".into(),
+            path: taxonomy.path.clone(),
+        });
+        for (term_index, term) in taxonomy.terms.iter().enumerate() {
+            jobs.push(Job {
+                target: Target::Term(index, term_index),
+                output: format!("{}index.html", term.path),
+                template: "taxonomy_term.html".into(),
+                path: term.path.clone(),
+            });
+        }
+    }
+    for (target, output) in [
+        (Target::NotFound, "404.html"),
+        (Target::Feed, "atom.xml"),
+        (Target::Sitemap, "sitemap.xml"),
+        (Target::Robots, "robots.txt"),
+    ] {
+        jobs.push(Job {
+            target,
+            output: output.into(),
+            template: output.into(),
+            path: String::new(),
+        });
+    }
+    jobs
+}
+
+/// The file a job's errors are reported against.
+fn source_of(site: &Site, target: Target) -> &str {
+    match target {
+        Target::Page(i) | Target::Alias(i, _) => &site.pages[i].display,
+        Target::Section(i) => &site.sections[i].display,
+        Target::TaxonomyList(_) | Target::Term(..) => "site.toml",
+        Target::NotFound => "404.html",
+        Target::Feed => "atom.xml",
+        Target::Sitemap => "sitemap.xml",
+        Target::Robots => "robots.txt",
+    }
+}
+
+/// A Tera instance that knows the site: the `site` global and `get_section`.
+pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
         .insert("site", &context::site_view(site));
@@ -65,133 +194,73 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
             tera::Error::message(format!("get_section: no section `{path}` in content/"))
         })
     });
+    tera
+}
 
-    let mut errors = Vec::new();
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    for page in &site.pages {
-        let section = &site.sections[page.section];
-        let template = page
-            .front
-            .template
-            .clone()
-            .or_else(|| {
-                site.config
-                    .sections
-                    .get(&section.folder)
-                    .and_then(|s| s.page_template.clone())
-            })
-            .unwrap_or_else(|| "page.html".to_string());
-        jobs.push(Job {
-            output: format!("{}index.html", page.path),
-            template,
-            path: page.path.clone(),
-            what: &page.display,
-            root: None,
-            build: Box::new(move |ctx| ctx.insert("page", &context::page_view(site, page))),
-        });
-    }
-    for section in &site.sections {
-        let template = section
-            .front
-            .template
-            .clone()
-            .or_else(|| {
-                site.config
-                    .sections
-                    .get(&section.folder)
-                    .and_then(|s| s.template.clone())
-            })
-            .unwrap_or_else(|| {
-                if section.parent.is_none() {
-                    "index.html"
-                } else {
-                    "section.html"
-                }
-                .to_string()
-            });
-        jobs.push(Job {
-            output: format!("{}index.html", section.path),
-            template,
-            path: section.path.clone(),
-            what: &section.display,
-            root: None,
-            build: Box::new(move |ctx| {
-                ctx.insert("section", &context::section_view(site, section))
-            }),
-        });
-    }
-    for taxonomy in &site.taxonomies {
-        jobs.push(Job {
-            output: format!("{}index.html", taxonomy.path),
-            template: "taxonomy_list.html".into(),
-            path: taxonomy.path.clone(),
-            what: "site.toml",
-            root: None,
-            build: Box::new(move |ctx| ctx.insert("taxonomy", &context::taxonomy_view(taxonomy))),
-        });
-        for term in &taxonomy.terms {
-            jobs.push(Job {
-                output: format!("{}index.html", term.path),
-                template: "taxonomy_term.html".into(),
-                path: term.path.clone(),
-                what: "site.toml",
-                root: None,
-                build: Box::new(move |ctx| {
-                    let mut view = context::taxonomy_view(taxonomy);
-                    view.terms.clear();
-                    ctx.insert("taxonomy", &view);
-                    ctx.insert("term", &context::term_view(site, term));
-                }),
-            });
+/// Fills the context for one job.
+fn context_for(site: &Site, job: &Job) -> Context {
+    let mut ctx = Context::new();
+    let root = match job.target {
+        // The 404 page is served at any depth, so its links start from the
+        // site's base path instead of being relative.
+        Target::NotFound => site.config.base_path(),
+        _ => paths::root_prefix(&job.path),
+    };
+    ctx.insert("root", &root);
+    ctx.insert("path", &job.path);
+    ctx.insert("permalink", &site.permalink(&job.path).unwrap_or_default());
+    match job.target {
+        Target::Page(i) => ctx.insert("page", &context::page_view(site, &site.pages[i])),
+        Target::Section(i) => {
+            ctx.insert("section", &context::section_view(site, &site.sections[i]))
         }
-    }
-    // The 404 page is served at any depth, so its links start from the
-    // site's base path instead of being relative.
-    jobs.push(Job {
-        output: "404.html".into(),
-        template: "404.html".into(),
-        path: String::new(),
-        what: "404.html",
-        root: Some(site.config.base_path()),
-        build: Box::new(|_| {}),
-    });
-    for page in &site.pages {
-        for alias in &page.front.aliases {
-            let Ok(output) = paths::alias_file(alias) else {
-                continue;
-            };
-            let folder = output
-                .rsplit_once('/')
-                .map_or(String::new(), |(f, _)| format!("{f}/"));
-            jobs.push(Job {
-                output,
-                template: "alias.html".into(),
-                path: folder.clone(),
-                what: &page.display,
-                root: None,
-                build: Box::new(move |ctx| {
-                    ctx.insert("target", &paths::relative_url(&folder, &page.path));
-                    ctx.insert("target_title", &page.title);
-                    ctx.insert("permalink", &site.permalink(&page.path).unwrap_or_default());
-                }),
-            });
+        Target::TaxonomyList(i) => {
+            ctx.insert("taxonomy", &context::taxonomy_view(&site.taxonomies[i]))
         }
+        Target::Term(i, t) => {
+            let taxonomy = &site.taxonomies[i];
+            let mut view = context::taxonomy_view(taxonomy);
+            view.terms.clear();
+            ctx.insert("taxonomy", &view);
+            ctx.insert("term", &context::term_view(site, &taxonomy.terms[t]));
+        }
+        Target::Alias(i, _) => {
+            let page = &site.pages[i];
+            ctx.insert("target", &paths::relative_url(&job.path, &page.path));
+            ctx.insert("target_title", &page.title);
+            ctx.insert("permalink", &site.permalink(&page.path).unwrap_or_default());
+        }
+        Target::Feed => ctx.insert("feed", &feed(site)),
+        Target::Sitemap => ctx.insert("entries", &sitemap(site)),
+        Target::NotFound | Target::Robots => {}
     }
-    for job in &jobs {
+    ctx
+}
+
+/// Renders the given jobs; all template errors are returned together.
+pub fn render_jobs(
+    site: &Site,
+    templates: &Templates,
+    tera: &Tera,
+    jobs: &[Job],
+) -> Result<Output, Vec<Diagnostic>> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for job in jobs {
         if !templates.has(&job.template) {
+            let message = match &site.config.theme {
+                Some(theme) => format!(
+                    "template `{}` not found in templates/ or themes/{theme}/templates/",
+                    job.template
+                ),
+                None => format!(
+                    "template `{}` not found in templates/ (site.toml names no theme)",
+                    job.template
+                ),
+            };
             errors.push(Diagnostic::error(
-                job.what,
+                source_of(site, job.target),
                 "template-missing",
-                match &site.config.theme {
-                    Some(theme) => format!(
-                        "template `{}` not found in templates/ or themes/{theme}/templates/",
-                        job.template
-                    ),
-                    None => format!(
-                        "template `{}` not found in templates/ (site.toml names no theme)",
-                        job.template
-                    ),
-                },
+                message,
             ));
         }
     }
@@ -200,68 +269,69 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
         errors.dedup_by(|a, b| a.message == b.message);
         return Err(errors);
     }
-
     let results: Vec<Result<(String, Content), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let mut ctx = Context::new();
-            ctx.insert(
-                "root",
-                &job.root
-                    .clone()
-                    .unwrap_or_else(|| paths::root_prefix(&job.path)),
-            );
-            ctx.insert("path", &job.path);
-            ctx.insert("permalink", &site.permalink(&job.path).unwrap_or_default());
-            (job.build)(&mut ctx);
-            tera.render(&job.template, &ctx)
-                .map(|html| (job.output.clone(), Content::Bytes(html.into_bytes())))
-                .map_err(|error| templates.diagnostic(&error, Some(job.what)))
+            tera.render(&job.template, &context_for(site, job))
+                .map(|text| (job.output.clone(), Content::Bytes(text.into_bytes())))
+                .map_err(|error| templates.diagnostic(&error, Some(source_of(site, job.target))))
         })
         .collect();
     let mut output = Output::default();
-    let mut add = |path: String, content: Content, errors: &mut Vec<Diagnostic>| {
-        if !paths::is_contained(&path) {
-            errors.push(Diagnostic::error(
-                "content",
-                "unsafe-path",
-                format!("refusing to write `{path}` outside the output folder"),
-            ));
-        } else {
-            match output.files.entry(path) {
-                std::collections::btree_map::Entry::Occupied(entry) => {
-                    errors.push(Diagnostic::error(
-                        "content",
-                        "duplicate-url",
-                        format!("two outputs would be written to `{}`", entry.key()),
-                    ))
-                }
-                std::collections::btree_map::Entry::Vacant(entry) => {
-                    entry.insert(content);
-                }
-            }
-        }
-    };
     for result in results {
         match result {
-            Ok((path, content)) => add(path, content, &mut errors),
+            Ok((path, content)) => add(&mut output, path, content, &mut errors),
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
-    for (path, content) in feeds_and_sitemap(site, &tera, templates) {
-        match content {
-            Ok(content) => add(path, content, &mut errors),
-            Err(diagnostic) => errors.push(diagnostic),
-        }
-    }
+    finish(output, errors)
+}
+
+/// Renders the whole site: every planned job plus the files to copy.
+pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+    let tera = site_tera(site, templates);
+    let (mut output, mut errors) = match render_jobs(site, templates, &tera, &plan(site)) {
+        Ok(output) => (output, Vec::new()),
+        Err(errors) => (Output::default(), errors),
+    };
     let copies = site
         .static_files
         .iter()
         .chain(site.sections.iter().flat_map(|s| &s.assets))
         .chain(site.pages.iter().flat_map(|p| &p.assets));
     for (path, file) in copies {
-        add(path.clone(), Content::Copy(file.clone()), &mut errors);
+        add(
+            &mut output,
+            path.clone(),
+            Content::Copy(file.clone()),
+            &mut errors,
+        );
     }
+    finish(output, errors)
+}
+
+fn add(output: &mut Output, path: String, content: Content, errors: &mut Vec<Diagnostic>) {
+    if !paths::is_contained(&path) {
+        errors.push(Diagnostic::error(
+            "content",
+            "unsafe-path",
+            format!("refusing to write `{path}` outside the output folder"),
+        ));
+        return;
+    }
+    match output.files.entry(path) {
+        std::collections::btree_map::Entry::Occupied(entry) => errors.push(Diagnostic::error(
+            "content",
+            "duplicate-url",
+            format!("two outputs would be written to `{}`", entry.key()),
+        )),
+        std::collections::btree_map::Entry::Vacant(entry) => {
+            entry.insert(content);
+        }
+    }
+}
+
+fn finish(output: Output, mut errors: Vec<Diagnostic>) -> Result<Output, Vec<Diagnostic>> {
     if errors.is_empty() {
         Ok(output)
     } else {
@@ -302,29 +372,27 @@ fn timestamp(date: jiff::civil::Date) -> String {
     format!("{date}T00:00:00Z")
 }
 
-fn feeds_and_sitemap(
-    site: &Site,
-    tera: &tera::Tera,
-    templates: &Templates,
-) -> Vec<(String, Result<Content, Diagnostic>)> {
-    // Without a base URL, feed and sitemap URLs are relative to the site
-    // root, where both files live.
-    let url = |path: &str| {
-        site.permalink(path).unwrap_or_else(|| {
-            if path.is_empty() {
-                "./".into()
-            } else {
-                path.to_string()
-            }
-        })
-    };
+/// Site paths become absolute URLs with a base URL; without one they stay
+/// relative to the site root, where the feed and the sitemap live.
+fn absolute_or_root_relative(site: &Site, path: &str) -> String {
+    site.permalink(path).unwrap_or_else(|| {
+        if path.is_empty() {
+            "./".into()
+        } else {
+            path.to_string()
+        }
+    })
+}
+
+fn feed(site: &Site) -> Feed {
+    let url = |path: &str| absolute_or_root_relative(site, path);
     let id = |path: &str| {
         site.permalink(path).unwrap_or_else(|| {
             format!("urn:medsite:{}:{}", slug::slugify(&site.config.title), path)
         })
     };
-    let newest = site.pages_by_date();
-    let entries: Vec<FeedEntry> = newest
+    let entries: Vec<FeedEntry> = site
+        .pages_by_date()
         .iter()
         .take(site.config.feed_limit)
         .map(|&i| {
@@ -341,7 +409,7 @@ fn feeds_and_sitemap(
             }
         })
         .collect();
-    let feed = Feed {
+    Feed {
         title: site.config.title.clone(),
         self_url: url("atom.xml"),
         alternate_url: url(""),
@@ -352,7 +420,11 @@ fn feeds_and_sitemap(
             .max()
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         entries,
-    };
+    }
+}
+
+fn sitemap(site: &Site) -> Vec<SitemapEntry> {
+    let url = |path: &str| absolute_or_root_relative(site, path);
     let mut sitemap: Vec<SitemapEntry> = Vec::new();
     for section in &site.sections {
         let lastmod = section
@@ -384,22 +456,5 @@ fn feeds_and_sitemap(
         }
     }
     sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
-
-    let render_one = |template: &str, ctx: Context| {
-        tera.render(template, &ctx)
-            .map(|text| Content::Bytes(text.into_bytes()))
-            .map_err(|error| templates.diagnostic(&error, Some(template)))
-    };
-    let mut atom_ctx = Context::new();
-    atom_ctx.insert("feed", &feed);
-    let mut sitemap_ctx = Context::new();
-    sitemap_ctx.insert("entries", &sitemap);
-    vec![
-        ("atom.xml".into(), render_one("atom.xml", atom_ctx)),
-        ("sitemap.xml".into(), render_one("sitemap.xml", sitemap_ctx)),
-        (
-            "robots.txt".into(),
-            render_one("robots.txt", Context::new()),
-        ),
-    ]
+    sitemap
 }
