@@ -27,6 +27,7 @@ pub struct TocEntry {
 }
 
 /// What happened to a link or image destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// Leave it as written.
     Keep,

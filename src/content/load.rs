@@ -1,9 +1,21 @@
 //! `load`: walks `content/`, parses every Markdown file, places pages in
 //! sections, gives each its URL, renders the Markdown and builds taxonomy
 //! terms. Every problem becomes a [`Diagnostic`]; all are returned together.
+//!
+//! Loading runs in two steps so that `watch` can repeat the cheap one:
+//! [`ContentCache::scan`] walks and parses (the expensive, per-file work),
+//! [`ContentCache::update`] re-checks only the paths that changed, and
+//! [`ContentCache::assemble`] builds a [`Site`] from what is cached. The
+//! cache also keeps each file's rendered Markdown with the link targets it
+//! resolved, so a page is rendered again only when its text or one of its
+//! link targets changed. A full build is `scan` then `assemble`, so a
+//! rebuild and a fresh build cannot disagree.
 
+use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -13,7 +25,7 @@ use super::paths;
 use super::{Page, Section, Site, TaxonomyTerms, Term};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
-use crate::markdown::{self, LinkTarget};
+use crate::markdown::{self, LinkTarget, Rendered};
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +35,7 @@ pub struct LoadOptions {
 }
 
 /// A Markdown file read and split, before it is placed in the site.
+#[derive(Debug)]
 struct ParsedFile {
     source: String,
     display: String,
@@ -63,514 +76,751 @@ pub fn is_editor_temporary(name: &str) -> bool {
         || name == "4913"
 }
 
+/// A path relative to `content/`, ordered as a sorted walk visits it:
+/// component by component, so `a/b.md` comes before `a-b.md`. Keeping the
+/// walk's order makes a rebuild list pages exactly as a fresh build does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct WalkKey(String);
+
+impl Ord for WalkKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.split('/').cmp(other.0.split('/'))
+    }
+}
+
+impl PartialOrd for WalkKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// One entry of `content/` as the walk found it.
+#[derive(Debug, Clone)]
+enum Entry {
+    /// A Markdown file, parsed, or the reason it could not be.
+    Markdown(Result<Arc<ParsedFile>, Diagnostic>),
+    /// Any other file: a bundle's or a section's asset.
+    Other(PathBuf),
+    /// Reported and left out (a symbolic link, an unreadable folder).
+    Skipped(Diagnostic),
+}
+
+/// A file's rendered Markdown, valid while the file's text, its page path
+/// and the targets of its links stay the same.
+#[derive(Debug, Clone)]
+struct CachedMarkdown {
+    file: Arc<ParsedFile>,
+    page_path: String,
+    /// Every link destination the renderer asked about, and the answer.
+    links: Vec<(String, LinkTarget)>,
+    rendered: Arc<Rendered>,
+    problems: Vec<Diagnostic>,
+}
+
+impl CachedMarkdown {
+    fn is_valid_for(
+        &self,
+        file: &Arc<ParsedFile>,
+        page_path: &str,
+        targets: &HashMap<String, String>,
+    ) -> bool {
+        let folder = parent_folder(&file.source);
+        Arc::ptr_eq(&self.file, file)
+            && self.page_path == page_path
+            && self
+                .links
+                .iter()
+                .all(|(dest, target)| resolve_link(dest, &folder, page_path, targets) == *target)
+    }
+}
+
+/// What is known of `content/`: every file walked and parsed, and every
+/// page's rendered Markdown. Owned by `build` for one run and by `watch`
+/// for as long as it watches.
+#[derive(Debug)]
+pub struct ContentCache {
+    root: PathBuf,
+    entries: BTreeMap<WalkKey, Entry>,
+    markdown: HashMap<String, CachedMarkdown>,
+}
+
+impl ContentCache {
+    /// Walks `<root>/content` and reads and parses every Markdown file, in
+    /// parallel.
+    pub fn scan(root: &Path) -> ContentCache {
+        let mut cache = ContentCache {
+            root: root.to_path_buf(),
+            entries: BTreeMap::new(),
+            markdown: HashMap::new(),
+        };
+        let content_dir = root.join("content");
+        if content_dir.is_dir() {
+            let found = cache.walk(&content_dir, true);
+            cache.insert(found, &BTreeMap::new());
+        }
+        cache
+    }
+
+    /// Re-checks `changed` paths (relative to `content/`, `/`-separated) on
+    /// disk: a missing path is deleted with everything below it, a folder
+    /// is walked again, a file is read again. Files whose text did not
+    /// change keep their parsed value, so nothing that depends on them is
+    /// redone.
+    pub fn update(&mut self, changed: &[String]) {
+        let content_dir = self.root.join("content");
+        if changed.iter().any(|p| p.is_empty()) {
+            // `content/` itself appeared or went away.
+            *self = ContentCache {
+                markdown: std::mem::take(&mut self.markdown),
+                ..ContentCache::scan(&self.root)
+            };
+            return;
+        }
+        // A path below another changed path is re-read with it.
+        let mut changed: Vec<&String> = changed.iter().collect();
+        changed.sort();
+        changed.dedup();
+        let outer: Vec<&String> = changed
+            .iter()
+            .filter(|path| {
+                !changed
+                    .iter()
+                    .any(|other| path.starts_with(&format!("{other}/")))
+            })
+            .copied()
+            .collect();
+        let mut previous: BTreeMap<WalkKey, Entry> = BTreeMap::new();
+        let mut found = Vec::new();
+        for relative in outer {
+            if relative.split('/').any(is_editor_temporary) {
+                continue;
+            }
+            let prefix = format!("{relative}/");
+            let (gone, kept): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.entries)
+                .into_iter()
+                .partition(|(key, _)| key.0 == *relative || key.0.starts_with(&prefix));
+            self.entries = kept;
+            previous.extend(gone);
+            let path = content_dir.join(relative);
+            if path.symlink_metadata().is_ok() && content_dir.is_dir() {
+                found.extend(self.walk(&path, false));
+            }
+        }
+        self.insert(found, &previous);
+    }
+
+    /// Lists files under `dir` (a folder or a single file) as entries to
+    /// insert; Markdown files are returned unread.
+    fn walk(&self, dir: &Path, follow_root: bool) -> Vec<(String, Result<Entry, PathBuf>)> {
+        let content_dir = self.root.join("content");
+        let mut found = Vec::new();
+        let walker = WalkDir::new(dir)
+            .follow_root_links(follow_root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0 || !is_editor_temporary(&entry.file_name().to_string_lossy())
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let file = error.path().map_or("content".to_string(), |p| {
+                        diagnostics::display_path(&self.root, p)
+                    });
+                    let key = error.path().map_or(String::new(), |p| {
+                        diagnostics::display_path(&content_dir, p)
+                    });
+                    found.push((
+                        key,
+                        Ok(Entry::Skipped(Diagnostic::error(
+                            file,
+                            "walk",
+                            error.to_string(),
+                        ))),
+                    ));
+                    continue;
+                }
+            };
+            let relative = diagnostics::display_path(&content_dir, entry.path());
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            if entry.file_type().is_symlink() {
+                let display = diagnostics::display_path(&self.root, entry.path());
+                match std::fs::canonicalize(entry.path()) {
+                    Ok(target)
+                        if target.starts_with(
+                            crate::fs::canonicalize(&self.root).unwrap_or_default(),
+                        ) && target.is_file() => {}
+                    Ok(target) if target.is_dir() => {
+                        found.push((
+                            relative,
+                            Ok(Entry::Skipped(Diagnostic::warning(
+                                display,
+                                "symlink",
+                                "symbolic links to folders are not followed",
+                            ))),
+                        ));
+                        continue;
+                    }
+                    _ => {
+                        found.push((
+                            relative,
+                            Ok(Entry::Skipped(Diagnostic::error(
+                                display,
+                                "symlink",
+                                "symbolic link points outside the site or nowhere; medsite reads only files inside the site",
+                            ))),
+                        ));
+                        continue;
+                    }
+                }
+            }
+            if relative.ends_with(".md") {
+                found.push((relative, Err(entry.into_path())));
+            } else {
+                found.push((relative, Ok(Entry::Other(entry.into_path()))));
+            }
+        }
+        found
+    }
+
+    /// Reads and parses the Markdown files of `found` in parallel and
+    /// stores every entry. A file whose text equals its `previous` parse
+    /// keeps that parse.
+    fn insert(
+        &mut self,
+        found: Vec<(String, Result<Entry, PathBuf>)>,
+        previous: &BTreeMap<WalkKey, Entry>,
+    ) {
+        let root = &self.root;
+        let entries: Vec<(String, Entry)> = found
+            .into_par_iter()
+            .map(|(relative, entry)| {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(path) => {
+                        let old = match previous.get(&WalkKey(relative.clone())) {
+                            Some(Entry::Markdown(Ok(old))) => Some(old),
+                            _ => None,
+                        };
+                        Entry::Markdown(read_file(root, &path).and_then(|text| {
+                            match old {
+                                Some(old) if old.text == text => Ok(Arc::clone(old)),
+                                _ => parse_text(
+                                    &relative,
+                                    diagnostics::display_path(root, &path),
+                                    text,
+                                )
+                                .map(Arc::new),
+                            }
+                        }))
+                    }
+                };
+                (relative, entry)
+            })
+            .collect();
+        for (relative, entry) in entries {
+            self.entries.insert(WalkKey(relative), entry);
+        }
+    }
+
+    /// Builds the site from what is cached: sections, URLs, duplicates,
+    /// order, Markdown (reusing every rendering still valid), taxonomies
+    /// and static files.
+    pub fn assemble(
+        &mut self,
+        config: Config,
+        options: &LoadOptions,
+    ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let root = self.root.clone();
+        let root = root.as_path();
+        let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        if !root.join("content").is_dir() {
+            return Err(vec![Diagnostic::error(
+                "content",
+                "content-missing",
+                "the site has no `content/` folder",
+            )]);
+        }
+
+        // 1. What the walk found.
+        let mut files: Vec<Arc<ParsedFile>> = Vec::new();
+        let mut other_files: Vec<(String, PathBuf)> = Vec::new();
+        for (key, entry) in &self.entries {
+            match entry {
+                Entry::Markdown(Ok(file)) => files.push(Arc::clone(file)),
+                Entry::Markdown(Err(diagnostic)) => errors.push(diagnostic.clone()),
+                Entry::Other(path) => other_files.push((key.0.clone(), path.clone())),
+                Entry::Skipped(diagnostic) if diagnostic.is_error() => {
+                    errors.push(diagnostic.clone())
+                }
+                Entry::Skipped(diagnostic) => warnings.push(diagnostic.clone()),
+            }
+        }
+        // 3. Sections: the root, then one per `_index.md`, parents before children.
+        let mut section_files: Vec<Arc<ParsedFile>> = Vec::new();
+        let mut page_files: Vec<Arc<ParsedFile>> = Vec::new();
+        for file in files {
+            if file.source == "_index.md" || file.source.ends_with("/_index.md") {
+                section_files.push(file);
+            } else if options.drafts || !file.front.draft {
+                page_files.push(file);
+            }
+        }
+        let mut sections: Vec<Section> = Vec::new();
+        let has_root = section_files.iter().any(|f| f.source == "_index.md");
+        if !has_root {
+            sections.push(Section {
+                source: "_index.md".into(),
+                display: "content/_index.md".into(),
+                folder: String::new(),
+                front: FrontMatter::default(),
+                title: config.title.clone(),
+                path: String::new(),
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                assets: Vec::new(),
+                rendered: Default::default(),
+            });
+        }
+        section_files.sort_by(|a, b| a.source.cmp(&b.source));
+        let mut section_texts: Vec<Option<Arc<ParsedFile>>> =
+            if has_root { vec![] } else { vec![None] };
+        for file in section_files {
+            let folder = parent_folder(&file.source);
+            let path = folder_path(&folder);
+            let title = file.front.title.clone().unwrap_or_else(|| {
+                if folder.is_empty() {
+                    config.title.clone()
+                } else {
+                    folder.rsplit('/').next().unwrap_or("").to_string()
+                }
+            });
+            sections.push(Section {
+                source: file.source.clone(),
+                display: file.display.clone(),
+                folder,
+                front: file.front.clone(),
+                title,
+                path,
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                assets: Vec::new(),
+                rendered: Default::default(),
+            });
+            section_texts.push(Some(file));
+        }
+        let folder_to_section: HashMap<String, usize> = sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.folder.clone(), i))
+            .collect();
+        let nearest_section = |folder: &str| -> usize {
+            let mut current = folder.to_string();
+            loop {
+                if let Some(&index) = folder_to_section.get(&current) {
+                    return index;
+                }
+                if current.is_empty() {
+                    return 0;
+                }
+                current = parent_folder(&current);
+            }
+        };
+        for index in 1..sections.len() {
+            let parent = nearest_section(&parent_folder(&sections[index].folder));
+            sections[index].parent = Some(parent);
+            sections[parent].subsections.push(index);
+        }
+
+        // 4. Pages: URL, section, title, dates.
+        let bundle_folders: Vec<String> = page_files
+            .iter()
+            .filter(|f| f.source == "index.md" || f.source.ends_with("/index.md"))
+            .map(|f| parent_folder(&f.source))
+            .collect();
+        let mut pages: Vec<Page> = Vec::new();
+        let mut page_texts: Vec<Arc<ParsedFile>> = Vec::new();
+        for file in page_files {
+            let is_bundle = file.source == "index.md" || file.source.ends_with("/index.md");
+            let (folder, default_slug) = if is_bundle {
+                let bundle = parent_folder(&file.source);
+                if bundle.is_empty() {
+                    errors.push(Diagnostic::error(
+                        &file.display,
+                        "page-bundle",
+                        "`content/index.md` would replace the home page: name it `_index.md`",
+                    ));
+                    continue;
+                }
+                let name = bundle.rsplit('/').next().unwrap_or("").to_string();
+                (parent_folder(&bundle), name)
+            } else {
+                let stem = file
+                    .source
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .trim_end_matches(".md");
+                (parent_folder(&file.source), stem.to_string())
+            };
+            let slug = match &file.front.slug {
+                Some(slug) => match paths::page_slug(slug) {
+                    Ok(slug) => slug,
+                    Err(message) => {
+                        errors.push(file.at_key(&["slug"], "unsafe-path", message));
+                        continue;
+                    }
+                },
+                None => paths::segment(&default_slug),
+            };
+            let Some(title) = file.front.title.clone().filter(|t| !t.trim().is_empty()) else {
+                errors.push(
+                    Diagnostic::error(
+                        &file.display,
+                        "front-matter-missing",
+                        "the page has no `title` in its front matter",
+                    )
+                    .at(&file.text, 1, 1),
+                );
+                continue;
+            };
+            let date = match parse_date(&file, "date", file.front.date.as_deref()) {
+                Ok(date) => date,
+                Err(d) => {
+                    errors.push(d);
+                    continue;
+                }
+            };
+            let updated = match parse_date(&file, "updated", file.front.updated.as_deref()) {
+                Ok(date) => date,
+                Err(d) => {
+                    errors.push(d);
+                    continue;
+                }
+            };
+            let path = format!("{}{slug}/", folder_path(&folder));
+            let section = nearest_section(&folder);
+            pages.push(Page {
+                source: file.source.clone(),
+                display: file.display.clone(),
+                front: file.front.clone(),
+                title,
+                date,
+                updated,
+                path,
+                slug,
+                section,
+                assets: Vec::new(),
+                rendered: Default::default(),
+                previous: None,
+                next: None,
+            });
+            page_texts.push(file);
+        }
+
+        // 5. Files that are not Markdown: bundle assets or section assets.
+        for (relative, file) in other_files {
+            let folder = parent_folder(&relative);
+            let name = relative.rsplit('/').next().unwrap_or("").to_string();
+            let bundle = bundle_folders
+                .iter()
+                .filter(|b| folder == **b || folder.starts_with(&format!("{b}/")))
+                .max_by_key(|b| b.len());
+            if let Some(bundle) = bundle {
+                let bundle_source = if bundle.is_empty() {
+                    "index.md".to_string()
+                } else {
+                    format!("{bundle}/index.md")
+                };
+                if let Some(page) = pages.iter_mut().find(|p| p.source == bundle_source) {
+                    let inner = &relative[bundle.len()..].trim_start_matches('/');
+                    page.assets.push((format!("{}{inner}", page.path), file));
+                }
+                // A bundle left out (a draft) takes its files with it.
+                continue;
+            }
+            let section = nearest_section(&folder);
+            let site_path = format!("{}{name}", folder_path(&folder));
+            if !paths::is_contained(&site_path) {
+                errors.push(Diagnostic::error(
+                    format!("content/{relative}"),
+                    "unsafe-path",
+                    "this file name cannot be written safely",
+                ));
+                continue;
+            }
+            sections[section].assets.push((site_path, file));
+        }
+
+        // 6. Every URL belongs to one source.
+        let mut owners: HashMap<String, String> = HashMap::new();
+        let mut claim = |path: String,
+                         owner: &str,
+                         at: Diagnostic,
+                         errors: &mut Vec<Diagnostic>| {
+            let key = path.to_lowercase();
+            match owners.get(&key) {
+                Some(first) if first != owner => {
+                    let mut diagnostic = at;
+                    let url = path.strip_suffix("index.html").unwrap_or(&path);
+                    diagnostic.message = format!(
+                        "`/{url}` is also the URL of {first}: give one of them another `slug` or file name"
+                    );
+                    errors.push(diagnostic);
+                }
+                Some(_) => {}
+                None => {
+                    owners.insert(key, owner.to_string());
+                }
+            }
+        };
+        for section in &sections {
+            claim(
+                format!("{}index.html", section.path),
+                &section.display,
+                Diagnostic::error(&section.display, "duplicate-url", ""),
+                &mut errors,
+            );
+        }
+        for (page, file) in pages.iter().zip(&page_texts) {
+            let at = if file.front.slug.is_some() {
+                file.at_key(&["slug"], "duplicate-url", String::new())
+            } else {
+                Diagnostic::error(&page.display, "duplicate-url", "")
+            };
+            claim(
+                format!("{}index.html", page.path),
+                &page.display,
+                at,
+                &mut errors,
+            );
+        }
+        for (page, file) in pages.iter().zip(&page_texts) {
+            for alias in &page.front.aliases {
+                match paths::alias_file(alias) {
+                    Ok(output) => claim(
+                        output,
+                        &page.display,
+                        file.at_key(&["aliases"], "duplicate-url", String::new()),
+                        &mut errors,
+                    ),
+                    Err(message) => errors.push(file.at_key(&["aliases"], "unsafe-path", message)),
+                }
+            }
+        }
+        for taxonomy in &config.taxonomies {
+            claim(
+                format!("{}/index.html", taxonomy.slug),
+                "site.toml",
+                Diagnostic::error("site.toml", "duplicate-url", ""),
+                &mut errors,
+            );
+        }
+
+        // 7. Order pages within sections, and link neighbours.
+        for (index, page) in pages.iter().enumerate() {
+            sections[page.section].pages.push(index);
+        }
+        for section in &mut sections {
+            section
+                .pages
+                .sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
+            for window in section.pages.windows(2) {
+                pages[window[0]].next = Some(window[1]);
+                pages[window[1]].previous = Some(window[0]);
+            }
+        }
+        let section_order: Vec<(Option<i64>, String)> = sections
+            .iter()
+            .map(|s| (s.front.weight, s.title.clone()))
+            .collect();
+        for section in &mut sections {
+            section.subsections.sort_by(|&a, &b| {
+                let (wa, ta) = &section_order[a];
+                let (wb, tb) = &section_order[b];
+                wa.is_none()
+                    .cmp(&wb.is_none())
+                    .then(wa.cmp(wb))
+                    .then(ta.cmp(tb))
+            });
+        }
+
+        // 8. Render Markdown, resolving links to other content files; a
+        //    rendering stays valid while its text and its link targets do.
+        let mut targets: HashMap<String, String> = HashMap::new();
+        for page in &pages {
+            targets.insert(page.source.clone(), page.path.clone());
+        }
+        for section in &sections {
+            targets.insert(section.source.clone(), section.path.clone());
+        }
+        let to_render: Vec<(&Arc<ParsedFile>, &str)> = page_texts
+            .iter()
+            .zip(&pages)
+            .map(|(file, page)| (file, page.path.as_str()))
+            .chain(
+                section_texts
+                    .iter()
+                    .zip(&sections)
+                    .filter_map(|(file, section)| Some((file.as_ref()?, section.path.as_str()))),
+            )
+            .collect();
+        let cache = &self.markdown;
+        let rendered: Vec<CachedMarkdown> = to_render
+            .par_iter()
+            .map(|&(file, path)| match cache.get(&file.source) {
+                Some(cached) if cached.is_valid_for(file, path, &targets) => cached.clone(),
+                _ => render_markdown(file, path, &targets),
+            })
+            .collect();
+        let mut rendered = rendered.into_iter();
+        for page in &mut pages {
+            let cached = rendered.next().expect("one rendering per page");
+            page.rendered = Arc::clone(&cached.rendered);
+            errors.extend(cached.problems.iter().cloned());
+            self.markdown.insert(page.source.clone(), cached);
+        }
+        for (section, file) in sections.iter_mut().zip(&section_texts) {
+            if file.is_some() {
+                let cached = rendered.next().expect("one rendering per section file");
+                section.rendered = Arc::clone(&cached.rendered);
+                errors.extend(cached.problems.iter().cloned());
+                self.markdown.insert(section.source.clone(), cached);
+            }
+        }
+        // Forget renderings of files that are gone, so a long watch does not grow.
+        self.markdown
+            .retain(|source, _| targets.contains_key(source));
+
+        // 9. Taxonomies.
+        let mut taxonomies: Vec<TaxonomyTerms> = config
+            .taxonomies
+            .iter()
+            .map(|t| TaxonomyTerms {
+                name: t.name.clone(),
+                title: t.title.clone(),
+                path: format!("{}/", t.slug),
+                terms: Vec::new(),
+            })
+            .collect();
+        for (index, (page, file)) in pages.iter().zip(&page_texts).enumerate() {
+            for (name, values) in &page.front.taxonomies {
+                let Some(position) = config.taxonomies.iter().position(|t| &t.name == name) else {
+                    let declared: Vec<&str> =
+                        config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+                    errors.push(file.at_key(
+                        &["taxonomies", name],
+                        "unknown-taxonomy",
+                        format!(
+                            "`taxonomies.{name}`: site.toml declares no taxonomy `{name}` (declared: {})",
+                            if declared.is_empty() { "none".to_string() } else { declared.join(", ") }
+                        ),
+                    ));
+                    continue;
+                };
+                let taxonomy = &mut taxonomies[position];
+                for value in values {
+                    let slug = slug::slugify(value);
+                    if slug.is_empty() {
+                        errors.push(file.at_key(
+                            &["taxonomies", name],
+                            "unknown-taxonomy",
+                            format!("`taxonomies.{name}`: term `{value}` has no letters or digits"),
+                        ));
+                        continue;
+                    }
+                    match taxonomy.terms.iter_mut().find(|t| t.slug == slug) {
+                        Some(term) => {
+                            if !term.pages.contains(&index) {
+                                term.pages.push(index);
+                            }
+                        }
+                        None => taxonomy.terms.push(Term {
+                            name: value.clone(),
+                            path: format!("{}{slug}/", taxonomy.path),
+                            slug,
+                            pages: vec![index],
+                        }),
+                    }
+                }
+            }
+        }
+        for taxonomy in &mut taxonomies {
+            taxonomy.terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+            for term in &mut taxonomy.terms {
+                term.pages
+                    .sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
+            }
+        }
+
+        // 10. Static files: the theme's, then the site's own on top.
+        let mut static_map: BTreeMap<String, PathBuf> = BTreeMap::new();
+        let theme_static = config
+            .theme
+            .as_ref()
+            .map(|theme| root.join("themes").join(theme).join("static"));
+        for dir in theme_static.into_iter().chain([root.join("static")]) {
+            if !dir.is_dir() {
+                continue;
+            }
+            for entry in WalkDir::new(&dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !is_editor_temporary(&e.file_name().to_string_lossy())
+                })
+            {
+                match entry {
+                    Ok(entry) if entry.file_type().is_file() => {
+                        let relative = diagnostics::display_path(&dir, entry.path());
+                        static_map.insert(relative, entry.into_path());
+                    }
+                    Ok(_) => {}
+                    Err(error) => errors.push(Diagnostic::error(
+                        diagnostics::display_path(root, &dir),
+                        "walk",
+                        error.to_string(),
+                    )),
+                }
+            }
+        }
+
+        if !errors.is_empty() {
+            diagnostics::sort(&mut errors);
+            errors.dedup();
+            return Err(errors);
+        }
+        Ok((
+            Site {
+                config,
+                root: root.to_path_buf(),
+                pages,
+                sections,
+                taxonomies,
+                static_files: static_map.into_iter().collect(),
+            },
+            warnings,
+        ))
+    }
+}
+
+/// Loads the site in one go: what `build` does.
 pub fn load(
     root: &Path,
     config: Config,
     options: &LoadOptions,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let content_dir = root.join("content");
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    if !content_dir.is_dir() {
-        return Err(vec![Diagnostic::error(
-            "content",
-            "content-missing",
-            "the site has no `content/` folder",
-        )]);
-    }
-
-    // 1. Walk.
-    let mut markdown_files = Vec::new();
-    let mut other_files = Vec::new();
-    let walker = WalkDir::new(&content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || !is_editor_temporary(&entry.file_name().to_string_lossy())
-        });
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let file = error.path().map_or("content".to_string(), |p| {
-                    diagnostics::display_path(root, p)
-                });
-                errors.push(Diagnostic::error(file, "walk", error.to_string()));
-                continue;
-            }
-        };
-        let relative = diagnostics::display_path(&content_dir, entry.path());
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        if entry.file_type().is_symlink() {
-            let display = diagnostics::display_path(root, entry.path());
-            match std::fs::canonicalize(entry.path()) {
-                Ok(target)
-                    if target.starts_with(crate::fs::canonicalize(root).unwrap_or_default())
-                        && target.is_file() => {}
-                Ok(target) if target.is_dir() => {
-                    warnings.push(Diagnostic::warning(
-                        display,
-                        "symlink",
-                        "symbolic links to folders are not followed",
-                    ));
-                    continue;
-                }
-                _ => {
-                    errors.push(Diagnostic::error(
-                        display,
-                        "symlink",
-                        "symbolic link points outside the site or nowhere; medsite reads only files inside the site",
-                    ));
-                    continue;
-                }
-            }
-        }
-        if relative.ends_with(".md") {
-            markdown_files.push((relative, entry.into_path()));
-        } else {
-            other_files.push((relative, entry.into_path()));
-        }
-    }
-
-    // 2. Read and parse every Markdown file, in parallel.
-    let parsed: Vec<Result<ParsedFile, Diagnostic>> = markdown_files
-        .par_iter()
-        .map(|(relative, path)| parse_file(root, relative, path))
-        .collect();
-    let mut files = Vec::new();
-    for result in parsed {
-        match result {
-            Ok(file) => files.push(file),
-            Err(diagnostic) => errors.push(diagnostic),
-        }
-    }
-
-    // 3. Sections: the root, then one per `_index.md`, parents before children.
-    let mut section_files: Vec<ParsedFile> = Vec::new();
-    let mut page_files: Vec<ParsedFile> = Vec::new();
-    for file in files {
-        if file.source == "_index.md" || file.source.ends_with("/_index.md") {
-            section_files.push(file);
-        } else if options.drafts || !file.front.draft {
-            page_files.push(file);
-        }
-    }
-    let mut sections: Vec<Section> = Vec::new();
-    let has_root = section_files.iter().any(|f| f.source == "_index.md");
-    if !has_root {
-        sections.push(Section {
-            source: "_index.md".into(),
-            display: "content/_index.md".into(),
-            folder: String::new(),
-            front: FrontMatter::default(),
-            title: config.title.clone(),
-            path: String::new(),
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            assets: Vec::new(),
-            rendered: Default::default(),
-        });
-    }
-    section_files.sort_by(|a, b| a.source.cmp(&b.source));
-    let mut section_texts: Vec<Option<ParsedFile>> = if has_root { vec![] } else { vec![None] };
-    for file in section_files {
-        let folder = parent_folder(&file.source);
-        let path = folder_path(&folder);
-        let title = file.front.title.clone().unwrap_or_else(|| {
-            if folder.is_empty() {
-                config.title.clone()
-            } else {
-                folder.rsplit('/').next().unwrap_or("").to_string()
-            }
-        });
-        sections.push(Section {
-            source: file.source.clone(),
-            display: file.display.clone(),
-            folder,
-            front: file.front.clone(),
-            title,
-            path,
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            assets: Vec::new(),
-            rendered: Default::default(),
-        });
-        section_texts.push(Some(file));
-    }
-    let folder_to_section: HashMap<String, usize> = sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.folder.clone(), i))
-        .collect();
-    let nearest_section = |folder: &str| -> usize {
-        let mut current = folder.to_string();
-        loop {
-            if let Some(&index) = folder_to_section.get(&current) {
-                return index;
-            }
-            if current.is_empty() {
-                return 0;
-            }
-            current = parent_folder(&current);
-        }
-    };
-    for index in 1..sections.len() {
-        let parent = nearest_section(&parent_folder(&sections[index].folder));
-        sections[index].parent = Some(parent);
-        sections[parent].subsections.push(index);
-    }
-
-    // 4. Pages: URL, section, title, dates.
-    let bundle_folders: Vec<String> = page_files
-        .iter()
-        .filter(|f| f.source == "index.md" || f.source.ends_with("/index.md"))
-        .map(|f| parent_folder(&f.source))
-        .collect();
-    let mut pages: Vec<Page> = Vec::new();
-    let mut page_texts: Vec<ParsedFile> = Vec::new();
-    for file in page_files {
-        let is_bundle = file.source == "index.md" || file.source.ends_with("/index.md");
-        let (folder, default_slug) = if is_bundle {
-            let bundle = parent_folder(&file.source);
-            if bundle.is_empty() {
-                errors.push(Diagnostic::error(
-                    &file.display,
-                    "page-bundle",
-                    "`content/index.md` would replace the home page: name it `_index.md`",
-                ));
-                continue;
-            }
-            let name = bundle.rsplit('/').next().unwrap_or("").to_string();
-            (parent_folder(&bundle), name)
-        } else {
-            let stem = file
-                .source
-                .rsplit('/')
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(".md");
-            (parent_folder(&file.source), stem.to_string())
-        };
-        let slug = match &file.front.slug {
-            Some(slug) => match paths::page_slug(slug) {
-                Ok(slug) => slug,
-                Err(message) => {
-                    errors.push(file.at_key(&["slug"], "unsafe-path", message));
-                    continue;
-                }
-            },
-            None => paths::segment(&default_slug),
-        };
-        let Some(title) = file.front.title.clone().filter(|t| !t.trim().is_empty()) else {
-            errors.push(
-                Diagnostic::error(
-                    &file.display,
-                    "front-matter-missing",
-                    "the page has no `title` in its front matter",
-                )
-                .at(&file.text, 1, 1),
-            );
-            continue;
-        };
-        let date = match parse_date(&file, "date", file.front.date.as_deref()) {
-            Ok(date) => date,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        let updated = match parse_date(&file, "updated", file.front.updated.as_deref()) {
-            Ok(date) => date,
-            Err(d) => {
-                errors.push(d);
-                continue;
-            }
-        };
-        let path = format!("{}{slug}/", folder_path(&folder));
-        let section = nearest_section(&folder);
-        pages.push(Page {
-            source: file.source.clone(),
-            display: file.display.clone(),
-            front: file.front.clone(),
-            title,
-            date,
-            updated,
-            path,
-            slug,
-            section,
-            assets: Vec::new(),
-            rendered: Default::default(),
-            previous: None,
-            next: None,
-        });
-        page_texts.push(file);
-    }
-
-    // 5. Files that are not Markdown: bundle assets or section assets.
-    for (relative, file) in other_files {
-        let folder = parent_folder(&relative);
-        let name = relative.rsplit('/').next().unwrap_or("").to_string();
-        let bundle = bundle_folders
-            .iter()
-            .filter(|b| folder == **b || folder.starts_with(&format!("{b}/")))
-            .max_by_key(|b| b.len());
-        if let Some(bundle) = bundle {
-            let bundle_source = if bundle.is_empty() {
-                "index.md".to_string()
-            } else {
-                format!("{bundle}/index.md")
-            };
-            if let Some(page) = pages.iter_mut().find(|p| p.source == bundle_source) {
-                let inner = &relative[bundle.len()..].trim_start_matches('/');
-                page.assets.push((format!("{}{inner}", page.path), file));
-            }
-            // A bundle left out (a draft) takes its files with it.
-            continue;
-        }
-        let section = nearest_section(&folder);
-        let site_path = format!("{}{name}", folder_path(&folder));
-        if !paths::is_contained(&site_path) {
-            errors.push(Diagnostic::error(
-                format!("content/{relative}"),
-                "unsafe-path",
-                "this file name cannot be written safely",
-            ));
-            continue;
-        }
-        sections[section].assets.push((site_path, file));
-    }
-
-    // 6. Every URL belongs to one source.
-    let mut owners: HashMap<String, String> = HashMap::new();
-    let mut claim = |path: String, owner: &str, at: Diagnostic, errors: &mut Vec<Diagnostic>| {
-        let key = path.to_lowercase();
-        match owners.get(&key) {
-            Some(first) if first != owner => {
-                let mut diagnostic = at;
-                let url = path.strip_suffix("index.html").unwrap_or(&path);
-                diagnostic.message = format!(
-                    "`/{url}` is also the URL of {first}: give one of them another `slug` or file name"
-                );
-                errors.push(diagnostic);
-            }
-            Some(_) => {}
-            None => {
-                owners.insert(key, owner.to_string());
-            }
-        }
-    };
-    for section in &sections {
-        claim(
-            format!("{}index.html", section.path),
-            &section.display,
-            Diagnostic::error(&section.display, "duplicate-url", ""),
-            &mut errors,
-        );
-    }
-    for (page, file) in pages.iter().zip(&page_texts) {
-        let at = if file.front.slug.is_some() {
-            file.at_key(&["slug"], "duplicate-url", String::new())
-        } else {
-            Diagnostic::error(&page.display, "duplicate-url", "")
-        };
-        claim(
-            format!("{}index.html", page.path),
-            &page.display,
-            at,
-            &mut errors,
-        );
-    }
-    for (page, file) in pages.iter().zip(&page_texts) {
-        for alias in &page.front.aliases {
-            match paths::alias_file(alias) {
-                Ok(output) => claim(
-                    output,
-                    &page.display,
-                    file.at_key(&["aliases"], "duplicate-url", String::new()),
-                    &mut errors,
-                ),
-                Err(message) => errors.push(file.at_key(&["aliases"], "unsafe-path", message)),
-            }
-        }
-    }
-    for taxonomy in &config.taxonomies {
-        claim(
-            format!("{}/index.html", taxonomy.slug),
-            "site.toml",
-            Diagnostic::error("site.toml", "duplicate-url", ""),
-            &mut errors,
-        );
-    }
-
-    // 7. Order pages within sections, and link neighbours.
-    for (index, page) in pages.iter().enumerate() {
-        sections[page.section].pages.push(index);
-    }
-    for section in &mut sections {
-        section
-            .pages
-            .sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
-        for window in section.pages.windows(2) {
-            pages[window[0]].next = Some(window[1]);
-            pages[window[1]].previous = Some(window[0]);
-        }
-    }
-    let section_order: Vec<(Option<i64>, String)> = sections
-        .iter()
-        .map(|s| (s.front.weight, s.title.clone()))
-        .collect();
-    for section in &mut sections {
-        section.subsections.sort_by(|&a, &b| {
-            let (wa, ta) = &section_order[a];
-            let (wb, tb) = &section_order[b];
-            wa.is_none()
-                .cmp(&wb.is_none())
-                .then(wa.cmp(wb))
-                .then(ta.cmp(tb))
-        });
-    }
-
-    // 8. Render Markdown, resolving links to other content files.
-    let mut targets: HashMap<String, String> = HashMap::new();
-    for page in &pages {
-        targets.insert(page.source.clone(), page.path.clone());
-    }
-    for section in &sections {
-        targets.insert(section.source.clone(), section.path.clone());
-    }
-    let rendered_pages: Vec<(markdown::Rendered, Vec<Diagnostic>)> = pages
-        .par_iter()
-        .zip(&page_texts)
-        .map(|(page, file)| render_markdown(file, &page.path, &targets))
-        .collect();
-    for (page, (rendered, problems)) in pages.iter_mut().zip(rendered_pages) {
-        page.rendered = rendered;
-        errors.extend(problems);
-    }
-    for (section, file) in sections.iter_mut().zip(&section_texts) {
-        if let Some(file) = file {
-            let (rendered, problems) = render_markdown(file, &section.path, &targets);
-            section.rendered = rendered;
-            errors.extend(problems);
-        }
-    }
-
-    // 9. Taxonomies.
-    let mut taxonomies: Vec<TaxonomyTerms> = config
-        .taxonomies
-        .iter()
-        .map(|t| TaxonomyTerms {
-            name: t.name.clone(),
-            title: t.title.clone(),
-            path: format!("{}/", t.slug),
-            terms: Vec::new(),
-        })
-        .collect();
-    for (index, (page, file)) in pages.iter().zip(&page_texts).enumerate() {
-        for (name, values) in &page.front.taxonomies {
-            let Some(position) = config.taxonomies.iter().position(|t| &t.name == name) else {
-                let declared: Vec<&str> =
-                    config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-                errors.push(file.at_key(
-                    &["taxonomies", name],
-                    "unknown-taxonomy",
-                    format!(
-                        "`taxonomies.{name}`: site.toml declares no taxonomy `{name}` (declared: {})",
-                        if declared.is_empty() { "none".to_string() } else { declared.join(", ") }
-                    ),
-                ));
-                continue;
-            };
-            let taxonomy = &mut taxonomies[position];
-            for value in values {
-                let slug = slug::slugify(value);
-                if slug.is_empty() {
-                    errors.push(file.at_key(
-                        &["taxonomies", name],
-                        "unknown-taxonomy",
-                        format!("`taxonomies.{name}`: term `{value}` has no letters or digits"),
-                    ));
-                    continue;
-                }
-                match taxonomy.terms.iter_mut().find(|t| t.slug == slug) {
-                    Some(term) => {
-                        if !term.pages.contains(&index) {
-                            term.pages.push(index);
-                        }
-                    }
-                    None => taxonomy.terms.push(Term {
-                        name: value.clone(),
-                        path: format!("{}{slug}/", taxonomy.path),
-                        slug,
-                        pages: vec![index],
-                    }),
-                }
-            }
-        }
-    }
-    for taxonomy in &mut taxonomies {
-        taxonomy.terms.sort_by(|a, b| a.slug.cmp(&b.slug));
-        for term in &mut taxonomy.terms {
-            term.pages
-                .sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
-        }
-    }
-
-    // 10. Static files: the theme's, then the site's own on top.
-    let mut static_map: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let theme_static = config
-        .theme
-        .as_ref()
-        .map(|theme| root.join("themes").join(theme).join("static"));
-    for dir in theme_static.into_iter().chain([root.join("static")]) {
-        if !dir.is_dir() {
-            continue;
-        }
-        for entry in WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0 || !is_editor_temporary(&e.file_name().to_string_lossy())
-            })
-        {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    let relative = diagnostics::display_path(&dir, entry.path());
-                    static_map.insert(relative, entry.into_path());
-                }
-                Ok(_) => {}
-                Err(error) => errors.push(Diagnostic::error(
-                    diagnostics::display_path(root, &dir),
-                    "walk",
-                    error.to_string(),
-                )),
-            }
-        }
-    }
-
-    if !errors.is_empty() {
-        diagnostics::sort(&mut errors);
-        errors.dedup();
-        return Err(errors);
-    }
-    Ok((
-        Site {
-            config,
-            root: root.to_path_buf(),
-            pages,
-            sections,
-            taxonomies,
-            static_files: static_map.into_iter().collect(),
-        },
-        warnings,
-    ))
+    ContentCache::scan(root).assemble(config, options)
 }
 
-fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Diagnostic> {
+/// Reads a Markdown file as UTF-8 text without a byte-order mark.
+fn read_file(root: &Path, path: &Path) -> Result<String, Diagnostic> {
     let display = diagnostics::display_path(root, path);
     let bytes =
         crate::fs::read(path).map_err(|e| Diagnostic::error(&display, "io", e.to_string()))?;
@@ -587,10 +837,14 @@ fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Di
             .at_offset(&lossy, valid));
         }
     };
-    let text = match front_matter::strip_bom(&text).len() {
+    Ok(match front_matter::strip_bom(&text).len() {
         len if len == text.len() => text,
         _ => front_matter::strip_bom(&text).to_string(),
-    };
+    })
+}
+
+/// Splits and parses a file's text; `relative` is its path in `content/`.
+fn parse_text(relative: &str, display: String, text: String) -> Result<ParsedFile, Diagnostic> {
     let split: Split<'_> = front_matter::split(&text)
         .map_err(|e| Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset))?;
     let front = front_matter::parse(&split)
@@ -640,13 +894,20 @@ fn parse_date(
     }
 }
 
+/// Renders a file's Markdown, recording every link it resolved so that
+/// the rendering can be reused while those links resolve the same way.
 fn render_markdown(
-    file: &ParsedFile,
+    file: &Arc<ParsedFile>,
     page_path: &str,
     targets: &HashMap<String, String>,
-) -> (markdown::Rendered, Vec<Diagnostic>) {
+) -> CachedMarkdown {
     let folder = parent_folder(&file.source);
-    let resolve = |dest: &str| resolve_link(dest, &folder, page_path, targets);
+    let links = RefCell::new(Vec::new());
+    let resolve = |dest: &str| {
+        let target = resolve_link(dest, &folder, page_path, targets);
+        links.borrow_mut().push((dest.to_string(), target.clone()));
+        target
+    };
     let mut rendered = markdown::render(file.body(), &resolve);
     let problems = std::mem::take(&mut rendered.problems)
         .into_iter()
@@ -655,7 +916,13 @@ fn render_markdown(
                 .at_offset(&file.text, file.body_offset + p.offset)
         })
         .collect();
-    (rendered, problems)
+    CachedMarkdown {
+        file: Arc::clone(file),
+        page_path: page_path.to_string(),
+        links: links.into_inner(),
+        rendered: Arc::new(rendered),
+        problems,
+    }
 }
 
 /// What a link destination written in `folder` (relative to `content/`)

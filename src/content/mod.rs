@@ -6,9 +6,10 @@ mod load;
 pub mod paths;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use front_matter::FrontMatter;
-pub use load::{LoadOptions, is_editor_temporary, load, resolve_link};
+pub use load::{ContentCache, LoadOptions, is_editor_temporary, load, resolve_link};
 
 use crate::config::Config;
 use crate::markdown::Rendered;
@@ -31,7 +32,7 @@ pub struct Page {
     pub section: usize,
     /// Files copied beside the page (page bundles): site path -> source file.
     pub assets: Vec<(String, PathBuf)>,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
     /// Site paths of the previous and next page in the section's order.
     pub previous: Option<usize>,
     pub next: Option<usize>,
@@ -53,7 +54,7 @@ pub struct Section {
     pub pages: Vec<usize>,
     pub subsections: Vec<usize>,
     pub assets: Vec<(String, PathBuf)>,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
 }
 
 /// One value of a taxonomy, with the pages that carry it.
