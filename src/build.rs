@@ -69,13 +69,8 @@ impl std::fmt::Display for BuildSummary {
     }
 }
 
-/// Reads the configuration, the content and the templates, reporting the
-/// problems of all three together.
-pub fn load(
-    root: &Path,
-    base_url: Option<&str>,
-    options: &LoadOptions,
-) -> Result<(Site, Templates, Vec<Diagnostic>), Failure> {
+/// Reads `site.toml`, with `--base-url` (when given) in place of its `base_url`.
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Failure> {
     if !root.join(config::CONFIG_FILE).is_file() {
         return Err(Failure::Usage(format!(
             "no `{}` in `{}`: run medsite in a site folder or pass --root",
@@ -87,6 +82,17 @@ pub fn load(
     if let Some(url) = base_url {
         config.base_url = Some(config::normalise_base_url(url).map_err(Failure::Usage)?);
     }
+    Ok(config)
+}
+
+/// Reads the configuration, the content and the templates, reporting the
+/// problems of all three together.
+pub fn load(
+    root: &Path,
+    base_url: Option<&str>,
+    options: &LoadOptions,
+) -> Result<(Site, Templates, Vec<Diagnostic>), Failure> {
+    let config = load_config(root, base_url)?;
     let theme = config.theme.clone();
     let (site, templates) = rayon::join(
         || content::load(root, config, options),
@@ -102,6 +108,16 @@ pub fn load(
     }
 }
 
+/// Checks the output folder (default `<root>/dist`) before any work, and
+/// returns it resolved.
+pub fn output_folder(root: &Path, output: Option<&Path>) -> Result<PathBuf, Failure> {
+    let output_dir = output.map_or_else(|| root.join("dist"), Path::to_path_buf);
+    output::check_output_folder(root, &output_dir).map_err(|error| match error {
+        OutputError::Refused(message) => Failure::Usage(message),
+        OutputError::Io(error) => Failure::Io(error.to_string()),
+    })
+}
+
 /// Renders a loaded site; errors are template errors.
 pub fn render(site: &Site, templates: &Templates) -> Result<Output, Failure> {
     render::render(site, templates).map_err(Failure::Content)
@@ -110,13 +126,8 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Failure> {
 pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let started = Instant::now();
     let root = &options.root;
-    let output_dir = options.output.clone().unwrap_or_else(|| root.join("dist"));
     // Refuse a dangerous output folder before doing any work.
-    let output_dir =
-        output::check_output_folder(root, &output_dir).map_err(|error| match error {
-            OutputError::Refused(message) => Failure::Usage(message),
-            OutputError::Io(error) => Failure::Io(error.to_string()),
-        })?;
+    let output_dir = output_folder(root, options.output.as_deref())?;
     let progress = Progress::new(options.quiet);
     progress.stage("loading content");
     let load_options = LoadOptions {

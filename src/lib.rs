@@ -23,5 +23,7 @@ pub mod json_ld;
 pub mod markdown;
 pub mod output;
 pub mod progress;
+pub mod rebuild;
 pub mod render;
 pub mod templates;
+pub mod watch;

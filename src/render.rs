@@ -310,7 +310,12 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
     finish(output, errors)
 }
 
-fn add(output: &mut Output, path: String, content: Content, errors: &mut Vec<Diagnostic>) {
+pub(crate) fn add(
+    output: &mut Output,
+    path: String,
+    content: Content,
+    errors: &mut Vec<Diagnostic>,
+) {
     if !paths::is_contained(&path) {
         errors.push(Diagnostic::error(
             "content",

@@ -2,7 +2,7 @@
 //! file by file, and medsite's built-in templates (feeds, sitemap, robots,
 //! redirects) come last. Every template is autoescaped whatever its name.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use tera::{ErrorKind, Kwargs, State, Tera};
@@ -101,6 +101,39 @@ impl Templates {
             return Err(vec![templates.diagnostic(&error, None)]);
         }
         Ok(Templates { tera, ..templates })
+    }
+
+    /// Names of the templates (as jobs name them, e.g. `page.html`) that
+    /// call `function`, directly or through a template they extend,
+    /// include or import. A text search, so it may name too many, never
+    /// too few: `watch` re-renders these whenever what the function
+    /// returns may have changed.
+    pub fn calling(&self, function: &str) -> BTreeSet<String> {
+        let unprefixed = |name: &str| {
+            name.trim_start_matches(THEME_PREFIX)
+                .trim_start_matches(BUILTIN_PREFIX)
+                .to_string()
+        };
+        let mut found: BTreeSet<String> = self
+            .sources
+            .iter()
+            .filter(|(_, (_, text))| text.contains(function))
+            .map(|(name, _)| unprefixed(name))
+            .collect();
+        loop {
+            let before = found.len();
+            for (name, (_, text)) in &self.sources {
+                let uses_found = found.iter().any(|f| {
+                    text.contains(&format!("\"{f}\"")) || text.contains(&format!("'{f}'"))
+                });
+                if uses_found {
+                    found.insert(unprefixed(name));
+                }
+            }
+            if found.len() == before {
+                return found;
+            }
+        }
     }
 
     /// True when a template of that name exists in the site, theme or built-ins.

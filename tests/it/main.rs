@@ -5,4 +5,5 @@ mod careers_site;
 mod errors;
 mod golden;
 mod output_folder;
+mod rebuild;
 mod support;

@@ -1,0 +1,569 @@
+//! Incremental rebuilds, for `watch`: the same stages as `build` (load,
+//! plan, render, write), with what was loaded kept in memory between runs.
+//!
+//! - A content change re-reads only the changed paths ([`ContentCache`]),
+//!   assembles the site again (cheap), re-renders only the jobs whose
+//!   inputs differ between the site on disk and the new one
+//!   ([`affected_jobs`]), and writes only files whose bytes changed.
+//! - A template change reloads the templates and renders every job, but
+//!   reads no content.
+//! - `site.toml`, `schemas/` or `archetypes/` read everything again.
+//!
+//! The site that matches the output folder is kept until a rebuild
+//! succeeds, so a broken edit leaves the output as it was and the fix is
+//! compared with what is really on disk. The tests check that after any
+//! sequence of changes the output is byte-identical to a fresh build.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::{self, Failure};
+use crate::content::{ContentCache, LoadOptions, Page, Section, Site};
+use crate::context;
+use crate::diagnostics::Diagnostic;
+use crate::output;
+use crate::render::{self, Content, Job, Output, Target};
+use crate::templates::Templates;
+
+/// What a rebuild needs to know, free of any CLI library.
+#[derive(Debug, Clone, Default)]
+pub struct RebuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/dist`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What changed on disk, as `watch` classified it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// `site.toml`, `schemas/`, `archetypes/` or a theme as a whole: read
+    /// everything again.
+    pub everything: bool,
+    /// A template of the site or of a theme.
+    pub templates: bool,
+    /// Paths relative to `content/`, `/`-separated.
+    pub content: BTreeSet<String>,
+    /// Every changed path, absolute, for files copied into the output.
+    pub paths: BTreeSet<PathBuf>,
+}
+
+impl Change {
+    pub fn is_empty(&self) -> bool {
+        !self.everything && !self.templates && self.content.is_empty() && self.paths.is_empty()
+    }
+
+    /// Adds `other` to this change.
+    pub fn merge(&mut self, other: Change) {
+        self.everything |= other.everything;
+        self.templates |= other.templates;
+        self.content.extend(other.content);
+        self.paths.extend(other.paths);
+    }
+}
+
+/// What a successful (re)build did.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Output files new or changed, relative to the output folder.
+    pub written: Vec<String>,
+    /// Output files deleted.
+    pub removed: Vec<String>,
+    /// Site paths (`careers/x/`) of the pages and sections whose own file
+    /// changed, for `--navigate-to-changed`.
+    pub changed_pages: Vec<String>,
+    /// The whole output was written (the first build, or the first after
+    /// a failed start); `written` is then empty.
+    pub full: bool,
+    /// How many templated files were rendered.
+    pub rendered: usize,
+    /// Files in the output.
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// The site that the output folder holds now.
+struct Built {
+    site: Site,
+    templates: Templates,
+    /// Every output path, with the file it is copied from (if it is a copy).
+    outputs: BTreeMap<String, Option<PathBuf>>,
+}
+
+/// Keeps a site loaded between rebuilds.
+pub struct Rebuilder {
+    options: RebuildOptions,
+    output_dir: PathBuf,
+    /// Read on the first rebuild, so that starting up stays quick.
+    cache: Option<ContentCache>,
+    built: Option<Built>,
+    /// Changes not yet in a successful write: after a failure the next
+    /// rebuild must still do what the failed one should have done.
+    pending: Change,
+}
+
+impl Rebuilder {
+    /// Checks the output folder and reads the content; builds nothing yet.
+    pub fn new(options: RebuildOptions) -> Result<Rebuilder, Failure> {
+        let output_dir = build::output_folder(&options.root, options.output.as_deref())?;
+        build::load_config(&options.root, options.base_url.as_deref())
+            .map(|_| ())
+            .or_else(|failure| match failure {
+                // A broken site.toml is for the writer to fix while we watch.
+                Failure::Content(_) => Ok(()),
+                other => Err(other),
+            })?;
+        Ok(Rebuilder {
+            cache: None,
+            options,
+            output_dir,
+            built: None,
+            pending: Change::default(),
+        })
+    }
+
+    /// The output folder, resolved.
+    pub fn output_dir(&self) -> &Path {
+        &self.output_dir
+    }
+
+    /// Builds the whole site (the first time, or after a failure) or
+    /// rebuilds what `change` affects. On failure the output is unchanged.
+    pub fn rebuild(&mut self, change: Change) -> Result<Outcome, Failure> {
+        let started = Instant::now();
+        // The cache always follows the disk: changed paths are applied now,
+        // even if this rebuild fails. The rest of the change stays pending.
+        let cache = match self.cache.as_mut() {
+            Some(cache) if !change.everything => {
+                cache.update(&change.content.iter().cloned().collect::<Vec<_>>());
+                cache
+            }
+            _ => self.cache.insert(ContentCache::scan(&self.options.root)),
+        };
+        self.pending.merge(change);
+        let pending = self.pending.clone();
+        let reuse = self
+            .built
+            .as_ref()
+            .filter(|_| !pending.everything && !pending.templates);
+        let (config, templates) = match reuse {
+            Some(built) => (built.site.config.clone(), Ok(built.templates.clone())),
+            None => {
+                let config =
+                    build::load_config(&self.options.root, self.options.base_url.as_deref())?;
+                let templates = Templates::load(&self.options.root, config.theme.as_deref());
+                (config, templates)
+            }
+        };
+        let options = LoadOptions {
+            drafts: self.options.drafts,
+        };
+        // Content and template problems are reported together, as by `build`.
+        let (site, templates, warnings) = match (cache.assemble(config, &options), templates) {
+            (Ok((site, warnings)), Ok(templates)) => (site, templates, warnings),
+            (site, templates) => {
+                let mut errors = site.err().unwrap_or_default();
+                errors.extend(templates.err().unwrap_or_default());
+                return Err(Failure::Content(errors));
+            }
+        };
+
+        let plan = render::plan(&site);
+        let mut outputs: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
+        check_outputs(&site, &plan, &mut outputs)?;
+        let jobs = match &self.built {
+            Some(built) if !pending.everything && !pending.templates => {
+                let tainted = built.templates.calling("get_section");
+                affected_jobs(&built.site, &site, &tainted, plan)
+            }
+            _ => plan,
+        };
+        let tera = render::site_tera(&site, &templates);
+        let mut rendered =
+            render::render_jobs(&site, &templates, &tera, &jobs).map_err(Failure::Content)?;
+
+        let changes = match &self.built {
+            None => {
+                let mut full = rendered;
+                for (path, source) in &outputs {
+                    if let Some(source) = source {
+                        full.files
+                            .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                let report = output::write(&full, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?;
+                let _ = report;
+                output::Changes::default()
+            }
+            Some(built) => {
+                for (path, source) in &outputs {
+                    let Some(source) = source else { continue };
+                    let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
+                    if pending.everything
+                        || is_new
+                        || pending.paths.iter().any(|p| source.starts_with(p))
+                    {
+                        rendered
+                            .files
+                            .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                let removed: Vec<String> = built
+                    .outputs
+                    .keys()
+                    .filter(|path| !outputs.contains_key(*path))
+                    .cloned()
+                    .collect();
+                output::update(&rendered, &removed, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?
+            }
+        };
+
+        let changed_pages = changed_pages(&site, &pending.content);
+        let outcome = Outcome {
+            full: self.built.is_none(),
+            written: changes.written,
+            removed: changes.removed,
+            changed_pages,
+            rendered: jobs.len(),
+            files: outputs.len(),
+            warnings,
+            elapsed: started.elapsed(),
+        };
+        self.built = Some(Built {
+            site,
+            templates,
+            outputs,
+        });
+        self.pending = Change::default();
+        Ok(outcome)
+    }
+}
+
+/// Lists every output path (with the file copied there, if any), refusing
+/// what a full render refuses: paths outside the output, and two outputs
+/// on one path. A partial render must fail exactly when a full one would.
+fn check_outputs(
+    site: &Site,
+    plan: &[Job],
+    outputs: &mut BTreeMap<String, Option<PathBuf>>,
+) -> Result<(), Failure> {
+    let mut errors = Vec::new();
+    let mut skeleton = Output::default();
+    for job in plan {
+        render::add(
+            &mut skeleton,
+            job.output.clone(),
+            Content::Bytes(Vec::new()),
+            &mut errors,
+        );
+    }
+    let copies = site
+        .static_files
+        .iter()
+        .chain(site.sections.iter().flat_map(|s| &s.assets))
+        .chain(site.pages.iter().flat_map(|p| &p.assets));
+    for (path, file) in copies {
+        render::add(
+            &mut skeleton,
+            path.clone(),
+            Content::Copy(file.clone()),
+            &mut errors,
+        );
+    }
+    if !errors.is_empty() {
+        crate::diagnostics::sort(&mut errors);
+        errors.dedup();
+        return Err(Failure::Content(errors));
+    }
+    for (path, content) in skeleton.files {
+        let source = match content {
+            Content::Copy(source) => Some(source),
+            Content::Bytes(_) => None,
+        };
+        outputs.insert(path, source);
+    }
+    Ok(())
+}
+
+/// Site paths of the pages and sections whose source is `changed` or lies
+/// in a changed folder.
+fn changed_pages(site: &Site, changed: &BTreeSet<String>) -> Vec<String> {
+    let touched = |source: &str| {
+        changed
+            .iter()
+            .any(|c| source == c || source.starts_with(&format!("{c}/")))
+    };
+    site.pages
+        .iter()
+        .filter(|p| touched(&p.source))
+        .map(|p| p.path.clone())
+        .chain(
+            site.sections
+                .iter()
+                .filter(|s| touched(&s.source))
+                .map(|s| s.path.clone()),
+        )
+        .collect()
+}
+
+/// A page's own data, everything but its position (section, neighbours).
+fn page_same(a: &Page, b: &Page) -> bool {
+    a.source == b.source
+        && a.path == b.path
+        && a.slug == b.slug
+        && a.title == b.title
+        && a.date == b.date
+        && a.updated == b.updated
+        && a.front == b.front
+        && a.assets == b.assets
+        && (std::sync::Arc::ptr_eq(&a.rendered, &b.rendered) || a.rendered == b.rendered)
+}
+
+/// A section's own data, everything but its pages and subsections.
+fn section_same(a: &Section, b: &Section) -> bool {
+    a.source == b.source
+        && a.folder == b.folder
+        && a.path == b.path
+        && a.title == b.title
+        && a.front == b.front
+        && a.assets == b.assets
+        && a.parent == b.parent
+        && (std::sync::Arc::ptr_eq(&a.rendered, &b.rendered) || a.rendered == b.rendered)
+}
+
+/// What other outputs show of a section: links and breadcrumbs.
+fn section_link(section: &Section) -> (&str, Option<&str>, &str) {
+    (
+        &section.title,
+        section.front.description.as_deref(),
+        &section.path,
+    )
+}
+
+/// The jobs of `plan` (for `new`) whose output may differ from the one
+/// rendered for `old`. Each output reads a known part of the site; a job is
+/// kept when that part changed. When the sections themselves changed, every
+/// job is kept. `tainted` names the templates that call `get_section`,
+/// which can read any section: they are re-rendered when a section's list
+/// may have changed.
+pub fn affected_jobs(
+    old: &Site,
+    new: &Site,
+    tainted: &BTreeSet<String>,
+    plan: Vec<Job>,
+) -> Vec<Job> {
+    let same_structure = old.sections.len() == new.sections.len()
+        && old
+            .sections
+            .iter()
+            .zip(&new.sections)
+            .all(|(a, b)| a.folder == b.folder && a.parent == b.parent)
+        && old.taxonomies.len() == new.taxonomies.len();
+    if !same_structure {
+        return plan;
+    }
+    let old_index: HashMap<&str, usize> = old
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.source.as_str(), i))
+        .collect();
+    let new_sources: BTreeSet<&str> = new.pages.iter().map(|p| p.source.as_str()).collect();
+    let old_of: Vec<Option<usize>> = new
+        .pages
+        .iter()
+        .map(|p| old_index.get(p.source.as_str()).copied())
+        .collect();
+    let removed: Vec<&Page> = old
+        .pages
+        .iter()
+        .filter(|p| !new_sources.contains(p.source.as_str()))
+        .collect();
+    let changed: Vec<bool> = new
+        .pages
+        .iter()
+        .zip(&old_of)
+        .map(|(page, old_page)| !old_page.is_some_and(|o| page_same(&old.pages[o], page)))
+        .collect();
+    let summary = |site: &Site, page: &Page| {
+        serde_json::to_string(&context::page_summary(site, page)).unwrap_or_default()
+    };
+    // What lists, neighbours and feeds show of a page.
+    let listing_changed: Vec<bool> = (0..new.pages.len())
+        .map(|i| {
+            changed[i]
+                && old_of[i].is_none_or(|o| {
+                    summary(old, &old.pages[o]) != summary(new, &new.pages[i])
+                        || old.pages[o].updated != new.pages[i].updated
+                })
+        })
+        .collect();
+    let pages_added_or_removed = old_of.iter().any(Option::is_none) || !removed.is_empty();
+
+    let section_changed: Vec<bool> = old
+        .sections
+        .iter()
+        .zip(&new.sections)
+        .map(|(a, b)| !section_same(a, b))
+        .collect();
+    let link_changed: Vec<bool> = old
+        .sections
+        .iter()
+        .zip(&new.sections)
+        .map(|(a, b)| section_link(a) != section_link(b))
+        .collect();
+    // A section or one above it shows differently in breadcrumbs.
+    let ancestry_changed = |mut index: Option<usize>| {
+        while let Some(i) = index {
+            if link_changed[i] {
+                return true;
+            }
+            index = new.sections[i].parent;
+        }
+        false
+    };
+    let sources = |site: &Site, pages: &[usize]| -> Vec<String> {
+        pages
+            .iter()
+            .map(|&i| site.pages[i].source.clone())
+            .collect()
+    };
+    let section_dirty: Vec<bool> = (0..new.sections.len())
+        .map(|s| {
+            let (a, b) = (&old.sections[s], &new.sections[s]);
+            section_changed[s]
+                || ancestry_changed(b.parent)
+                || sources(old, &a.pages) != sources(new, &b.pages)
+                || b.pages.iter().any(|&i| listing_changed[i])
+                || a.subsections
+                    .iter()
+                    .map(|&i| &old.sections[i].folder)
+                    .ne(b.subsections.iter().map(|&i| &new.sections[i].folder))
+                || b.subsections.iter().any(|&i| link_changed[i])
+        })
+        .collect();
+    let any_section_dirty = section_dirty.iter().any(|&d| d);
+
+    // Terms: a term's shown name is its first spelling, so one page can
+    // rename a term on every page that carries it.
+    let mut renamed_terms: BTreeSet<(usize, &str)> = BTreeSet::new();
+    let mut term_dirty: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut list_dirty: BTreeSet<usize> = BTreeSet::new();
+    for (t, (old_taxonomy, new_taxonomy)) in old.taxonomies.iter().zip(&new.taxonomies).enumerate()
+    {
+        let old_terms: HashMap<&str, &crate::content::Term> = old_taxonomy
+            .terms
+            .iter()
+            .map(|term| (term.slug.as_str(), term))
+            .collect();
+        let counts = |taxonomy: &crate::content::TaxonomyTerms| -> Vec<(String, String, usize)> {
+            taxonomy
+                .terms
+                .iter()
+                .map(|term| (term.slug.clone(), term.name.clone(), term.pages.len()))
+                .collect()
+        };
+        if counts(old_taxonomy) != counts(new_taxonomy) {
+            list_dirty.insert(t);
+        }
+        for (k, term) in new_taxonomy.terms.iter().enumerate() {
+            let dirty = match old_terms.get(term.slug.as_str()) {
+                None => true,
+                Some(old_term) => {
+                    if old_term.name != term.name {
+                        renamed_terms.insert((t, term.slug.as_str()));
+                    }
+                    old_term.name != term.name
+                        || sources(old, &old_term.pages) != sources(new, &term.pages)
+                        || term.pages.iter().any(|&i| listing_changed[i])
+                }
+            };
+            if dirty {
+                term_dirty.insert((t, k));
+            }
+        }
+    }
+    let carries_renamed_term = |page: &Page| {
+        !renamed_terms.is_empty()
+            && page.front.taxonomies.iter().any(|(name, values)| {
+                new.taxonomies
+                    .iter()
+                    .position(|t| &t.name == name)
+                    .is_some_and(|t| {
+                        values
+                            .iter()
+                            .any(|v| renamed_terms.contains(&(t, slug::slugify(v).as_str())))
+                    })
+            })
+    };
+    let neighbour = |site: &Site, index: Option<usize>| index.map(|i| site.pages[i].source.clone());
+    let page_dirty: Vec<bool> = new
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            changed[i]
+                || ancestry_changed(Some(page.section))
+                || old_of[i].is_none_or(|o| {
+                    let before = &old.pages[o];
+                    neighbour(old, before.previous) != neighbour(new, page.previous)
+                        || neighbour(old, before.next) != neighbour(new, page.next)
+                })
+                || page.previous.is_some_and(|j| listing_changed[j])
+                || page.next.is_some_and(|j| listing_changed[j])
+                || carries_renamed_term(page)
+        })
+        .collect();
+
+    let newest = |site: &Site| -> Vec<String> {
+        site.pages_by_date()
+            .into_iter()
+            .take(site.config.feed_limit)
+            .map(|i| site.pages[i].source.clone())
+            .collect()
+    };
+    let changed_sources: BTreeSet<&str> = new
+        .pages
+        .iter()
+        .zip(&changed)
+        .filter(|(_, c)| **c)
+        .map(|(p, _)| p.source.as_str())
+        .collect();
+    let feed_dirty = pages_added_or_removed || {
+        let (before, after) = (newest(old), newest(new));
+        before != after || after.iter().any(|s| changed_sources.contains(s.as_str()))
+    };
+    let sitemap_dirty = pages_added_or_removed
+        || link_changed.iter().any(|&c| c)
+        || !list_dirty.is_empty()
+        || new.pages.iter().zip(&old_of).any(|(page, o)| {
+            o.is_none_or(|o| {
+                let before = &old.pages[o];
+                before.path != page.path
+                    || before.date != page.date
+                    || before.updated != page.updated
+            })
+        });
+
+    plan.into_iter()
+        .filter(|job| {
+            let dirty = match job.target {
+                Target::Page(i) => page_dirty[i],
+                Target::Alias(i, _) => changed[i],
+                Target::Section(s) => section_dirty[s],
+                Target::TaxonomyList(t) => list_dirty.contains(&t),
+                Target::Term(t, k) => term_dirty.contains(&(t, k)),
+                Target::Feed => feed_dirty,
+                Target::Sitemap => sitemap_dirty,
+                // They read only site.toml and templates, which rebuild everything.
+                Target::NotFound | Target::Robots => false,
+            };
+            dirty || (any_section_dirty && tainted.contains(&job.template))
+        })
+        .collect()
+}

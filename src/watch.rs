@@ -1,0 +1,297 @@
+//! `medsite watch`: build, then rebuild on every change to the site.
+//!
+//! Three parts, as in mdBook and Zola: a debounce ([`notify`] events through
+//! `notify-debouncer-full`), a filter for editors' temporary files, and a
+//! pure classifier ([`classify`]) that turns changed paths into a
+//! [`Change`] for [`Rebuilder`]. Folders are watched, not files, so atomic
+//! saves (write a temporary file, rename it over) and new folders are seen;
+//! the classifier never trusts an event's kind, because after debouncing
+//! the rebuild re-checks each path on disk (missing = deleted). The output
+//! folder is never watched.
+//!
+//! `serve` runs this loop and hears about each build through the callback.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, DebouncedEvent};
+
+use crate::build::Failure;
+use crate::content::is_editor_temporary;
+use crate::rebuild::{Change, Outcome, RebuildOptions, Rebuilder};
+
+/// The folders of a site that are watched recursively; the site folder
+/// itself is watched without recursion, for `site.toml`.
+pub const WATCHED_FOLDERS: [&str; 6] = [
+    "content",
+    "themes",
+    "templates",
+    "static",
+    "schemas",
+    "archetypes",
+];
+
+/// How long the file system must be quiet before a rebuild. Editors finish
+/// a save (temporary file, rename, backup removal) within a few
+/// milliseconds; a longer wait only delays the preview.
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// How often `--poll` looks at every file.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Options of `medsite watch`, free of any CLI library.
+#[derive(Debug, Clone, Default)]
+pub struct WatchOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/dist`.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub quiet: bool,
+    /// Poll the file system instead of asking it for events.
+    pub poll: bool,
+}
+
+/// Turns changed paths into what to rebuild. `root` and `output` are
+/// resolved (absolute, no symbolic links), like the paths notify reports.
+/// Paths outside the site, inside the output, or made by editors (swap,
+/// backup, lock and probe files) are dropped.
+pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> Change {
+    let mut change = Change::default();
+    for path in paths {
+        if path.starts_with(output) {
+            continue;
+        }
+        let Ok(relative) = path.strip_prefix(root) else {
+            continue;
+        };
+        let parts: Vec<String> = relative
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        if parts.iter().any(|part| is_editor_temporary(part)) {
+            continue;
+        }
+        let part = |i: usize| parts.get(i).map(String::as_str);
+        match (part(0), part(2)) {
+            (Some("site.toml"), _) if parts.len() == 1 => change.everything = true,
+            (Some("content"), _) => {
+                change.content.insert(parts[1..].join("/"));
+                change.paths.insert(path.clone());
+            }
+            (Some("templates"), _) | (Some("themes"), Some("templates")) => change.templates = true,
+            (Some("static"), _) | (Some("themes"), Some("static")) => {
+                change.paths.insert(path.clone());
+            }
+            // A theme appearing or going, or its other files.
+            (Some("themes" | "schemas" | "archetypes"), _) => change.everything = true,
+            _ => {}
+        }
+    }
+    change
+}
+
+/// Paths that may have changed, from one debounced batch; `None` when
+/// the watcher lost track (an event queue overflow) and everything must
+/// be read again.
+fn changed_paths(events: &[DebouncedEvent]) -> Option<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for event in events {
+        if event.need_rescan() {
+            return None;
+        }
+        match event.kind {
+            // Opening or reading a file changes nothing (and medsite's own
+            // reads would otherwise trigger rebuilds forever).
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
+            EventKind::Access(_) | EventKind::Other => continue,
+            _ => {}
+        }
+        paths.extend(event.paths.iter().cloned());
+    }
+    Some(paths)
+}
+
+/// The file-system watcher, by events or by polling.
+enum Watcher {
+    Events(
+        notify_debouncer_full::Debouncer<
+            notify::RecommendedWatcher,
+            notify_debouncer_full::RecommendedCache,
+        >,
+    ),
+    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>),
+}
+
+impl Watcher {
+    fn new(poll: bool, sender: mpsc::Sender<DebounceEventResult>) -> notify::Result<Watcher> {
+        let handler = move |result: DebounceEventResult| {
+            let _ = sender.send(result);
+        };
+        Ok(if poll {
+            Watcher::Poll(notify_debouncer_full::new_debouncer_opt(
+                DEBOUNCE,
+                None,
+                handler,
+                notify_debouncer_full::NoCache,
+                notify::Config::default().with_poll_interval(POLL_INTERVAL),
+            )?)
+        } else {
+            Watcher::Events(notify_debouncer_full::new_debouncer(
+                DEBOUNCE, None, handler,
+            )?)
+        })
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watcher::Events(debouncer) => debouncer.watch(path, mode),
+            Watcher::Poll(debouncer) => debouncer.watch(path, mode),
+        }
+    }
+}
+
+/// Watches the site's folders that exist and are not yet watched.
+fn watch_folders(
+    watcher: &mut Watcher,
+    root: &Path,
+    output: &Path,
+    watched: &mut BTreeSet<PathBuf>,
+) -> Result<(), Failure> {
+    for name in WATCHED_FOLDERS {
+        let folder = root.join(name);
+        if folder.is_dir() && !watched.contains(&folder) && !output.starts_with(&folder) {
+            watcher
+                .watch(&folder, RecursiveMode::Recursive)
+                .map_err(|error| {
+                    Failure::Io(format!("cannot watch `{}`: {error}", folder.display()))
+                })?;
+            watched.insert(folder);
+        }
+    }
+    // A watched folder that was deleted is no longer watched by the system.
+    watched.retain(|folder| folder.is_dir());
+    Ok(())
+}
+
+/// Builds the site, then rebuilds it after every change until the watcher
+/// fails; `on_build` hears about every build, good or bad. Returns only on
+/// an error that stops the watch (a bad option, a watcher that cannot start).
+pub fn run(
+    options: &WatchOptions,
+    mut on_build: impl FnMut(&Result<Outcome, Failure>),
+) -> Result<(), Failure> {
+    let mut rebuilder = Rebuilder::new(RebuildOptions {
+        root: options.root.clone(),
+        output: options.output.clone(),
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+    })?;
+    let root = crate::fs::canonicalize(&options.root).map_err(|e| Failure::Io(e.to_string()))?;
+    let output = rebuilder.output_dir().to_path_buf();
+    let (sender, receiver) = mpsc::channel();
+    let mut watcher = Watcher::new(options.poll, sender)
+        .map_err(|error| Failure::Io(format!("cannot watch files: {error}")))?;
+    let mut watched = BTreeSet::new();
+    watcher
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|error| Failure::Io(format!("cannot watch `{}`: {error}", root.display())))?;
+    watch_folders(&mut watcher, &root, &output, &mut watched)?;
+
+    on_build(&rebuilder.rebuild(Change {
+        everything: true,
+        ..Change::default()
+    }));
+    while let Ok(batch) = receiver.recv() {
+        // Take whatever else is already waiting: one rebuild for all of it.
+        let mut batches = vec![batch];
+        batches.extend(receiver.try_iter());
+        let mut change = Change::default();
+        for batch in batches {
+            match batch {
+                Ok(events) => match changed_paths(&events) {
+                    Some(paths) => change.merge(classify(&root, &output, &paths)),
+                    None => change.everything = true,
+                },
+                Err(errors) => {
+                    for error in errors {
+                        eprintln!("warning: file watcher: {error}");
+                    }
+                    change.everything = true;
+                }
+            }
+        }
+        watch_folders(&mut watcher, &root, &output, &mut watched)?;
+        if change.is_empty() {
+            continue;
+        }
+        on_build(&rebuilder.rebuild(change));
+    }
+    Err(Failure::Io("the file watcher stopped".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change_of(paths: &[&str]) -> Change {
+        let root = Path::new("/site");
+        let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+        classify(root, &root.join("dist"), &paths)
+    }
+
+    #[test]
+    fn a_page_edit_is_a_content_change() {
+        let change = change_of(&["content/careers/x.md"]);
+        assert_eq!(change.content.iter().collect::<Vec<_>>(), ["careers/x.md"]);
+        assert!(!change.everything && !change.templates);
+    }
+
+    #[test]
+    fn editor_temporaries_and_the_output_are_ignored() {
+        for path in [
+            "content/.x.md.swp",
+            "content/x.md~",
+            "content/4913",
+            "content/x.md___jb_tmp___",
+            "content/x.md___jb_old___",
+            "content/.#x.md",
+            "content/#x.md#",
+            "content/.hidden/x.md",
+            "dist/index.html",
+            "README.md",
+            "site.toml~",
+        ] {
+            assert!(change_of(&[path]).is_empty(), "{path} was not ignored");
+        }
+    }
+
+    #[test]
+    fn site_toml_schemas_and_archetypes_rebuild_everything() {
+        for path in ["site.toml", "schemas/career.json", "archetypes/page.md"] {
+            assert!(change_of(&[path]).everything, "{path}");
+        }
+    }
+
+    #[test]
+    fn templates_of_the_site_and_of_a_theme_are_template_changes() {
+        for path in ["templates/page.html", "themes/default/templates/base.html"] {
+            let change = change_of(&[path]);
+            assert!(change.templates && !change.everything, "{path}");
+        }
+    }
+
+    #[test]
+    fn static_files_are_copied_again() {
+        let change = change_of(&["themes/default/static/style.css", "static/logo.svg"]);
+        assert_eq!(change.paths.len(), 2);
+        assert!(!change.everything && !change.templates && change.content.is_empty());
+    }
+}
