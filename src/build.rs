@@ -35,6 +35,21 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// What to print for the writer: every diagnostic, then a summary line.
+    pub fn describe(&self) -> String {
+        match self {
+            Failure::Content(diagnostics) => {
+                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                format!(
+                    "{}error: build failed with {errors} error{}\n",
+                    crate::diagnostics::Report(diagnostics),
+                    if errors == 1 { "" } else { "s" }
+                )
+            }
+            Failure::Usage(message) | Failure::Io(message) => format!("error: {message}\n"),
+        }
+    }
+
     pub fn exit_code(&self) -> i32 {
         match self {
             Failure::Content(_) | Failure::Io(_) => 1,

@@ -20,6 +20,10 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default `dist/`)
     Build(BuildArgs),
+    /// Build, then rebuild on every change to the site
+    Watch(WatchArgs),
+    /// Watch, and serve the output on 127.0.0.1 with live reload
+    Serve(ServeArgs),
 }
 
 #[derive(Args)]
@@ -49,6 +53,59 @@ impl BuildArgs {
             base_url: self.base_url,
             drafts: self.drafts,
             quiet: self.quiet,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Poll for changes instead of using file-system events (network or
+    /// container file systems)
+    #[arg(long)]
+    pub poll: bool,
+}
+
+impl WatchArgs {
+    pub fn into_options(self) -> medsite::watch::WatchOptions {
+        medsite::watch::WatchOptions {
+            root: self.build.root,
+            output: self.build.output,
+            base_url: self.build.base_url,
+            drafts: self.build.drafts,
+            quiet: self.build.quiet,
+            poll: self.poll,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub watch: WatchArgs,
+    /// Port to listen on (0: any free port)
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback exposes your drafts to the network
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in a web browser
+    #[arg(long)]
+    pub open: bool,
+    /// After each rebuild, take the browser to the page that was edited
+    #[arg(long)]
+    pub navigate_to_changed: bool,
+}
+
+impl ServeArgs {
+    pub fn into_options(self) -> medsite::serve::ServeOptions {
+        medsite::serve::ServeOptions {
+            watch: self.watch.into_options(),
+            port: self.port,
+            bind: self.bind,
+            open: self.open,
+            navigate_to_changed: self.navigate_to_changed,
         }
     }
 }

@@ -25,5 +25,6 @@ pub mod output;
 pub mod progress;
 pub mod rebuild;
 pub mod render;
+pub mod serve;
 pub mod templates;
 pub mod watch;

@@ -4,12 +4,10 @@
 mod cli;
 
 use clap::Parser;
-use medsite::build::Failure;
 use medsite::diagnostics::Report;
 
 fn main() {
-    let cli = cli::Cli::parse();
-    let result = match cli.command {
+    let result = match cli::Cli::parse().command {
         cli::Command::Build(args) => {
             let quiet = args.quiet;
             medsite::build::run(&args.into_options()).map(|summary| {
@@ -19,19 +17,14 @@ fn main() {
                 }
             })
         }
+        cli::Command::Watch(args) => {
+            let options = args.into_options();
+            medsite::watch::run(&options, |result| medsite::watch::print(&options, result))
+        }
+        cli::Command::Serve(args) => medsite::serve::run(&args.into_options()),
     };
     if let Err(failure) = result {
-        match &failure {
-            Failure::Content(diagnostics) => {
-                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                eprint!("{}", Report(diagnostics));
-                eprintln!(
-                    "error: build failed with {errors} error{}",
-                    if errors == 1 { "" } else { "s" }
-                );
-            }
-            Failure::Usage(message) | Failure::Io(message) => eprintln!("error: {message}"),
-        }
+        eprint!("{}", failure.describe());
         std::process::exit(failure.exit_code());
     }
 }

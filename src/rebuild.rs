@@ -85,6 +85,23 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.full {
+            write!(f, "Built {} files", self.files)?;
+        } else {
+            write!(
+                f,
+                "Rebuilt: {} rendered, {} written, {} removed",
+                self.rendered,
+                self.written.len(),
+                self.removed.len()
+            )?;
+        }
+        write!(f, " in {} ms", self.elapsed.as_millis())
+    }
+}
+
 /// The site that the output folder holds now.
 struct Built {
     site: Site,

@@ -181,6 +181,26 @@ fn watch_folders(
     Ok(())
 }
 
+/// Reports a build on the terminal: diagnostics on stderr, a one-line
+/// summary on stdout unless `quiet`. Each line is flushed at once: tests
+/// and tools wait for it.
+pub fn print(options: &WatchOptions, result: &Result<Outcome, Failure>) {
+    use std::io::Write;
+    match result {
+        Ok(outcome) => {
+            eprint!("{}", crate::diagnostics::Report(&outcome.warnings));
+            if !options.quiet {
+                println!("{outcome}");
+                let _ = std::io::stdout().flush();
+            }
+        }
+        Err(failure) => {
+            eprint!("{}", failure.describe());
+            eprintln!("(the output folder keeps the last good build)");
+        }
+    }
+}
+
 /// Builds the site, then rebuilds it after every change until the watcher
 /// fails; `on_build` hears about every build, good or bad. Returns only on
 /// an error that stops the watch (a bad option, a watcher that cannot start).

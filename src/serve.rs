@@ -1,0 +1,573 @@
+//! `medsite serve`: `watch`, plus an HTTP server for the output folder with
+//! live reload over Server-Sent Events.
+//!
+//! It hears about builds through `watch`'s callback and tells browsers on
+//! the reload channel: reload (keeping the scroll position), swap the
+//! stylesheets (a CSS-only change), show the diagnostics of a broken build
+//! in an overlay, or hide it. The reload script is added to HTML responses
+//! here, on the way out, so files in the output stay deployable.
+//!
+//! A development server sees drafts, so it is careful: it listens on
+//! loopback unless told otherwise, answers only requests whose `Host` is
+//! its own (against DNS rebinding), refuses cross-origin connections to the
+//! reload channel, sends no CORS headers, and serves only files inside the
+//! output folder, refusing traversal in every encoding with a 400.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tokio::sync::{broadcast, watch as latest};
+
+use crate::build::{self, Failure};
+use crate::rebuild::Outcome;
+use crate::watch::{self, WatchOptions};
+
+/// The reload channel (Server-Sent Events).
+pub const RELOAD_PATH: &str = "/__medsite/reload";
+/// The script added to every HTML response.
+pub const SCRIPT_PATH: &str = "/__medsite/reload.js";
+const SCRIPT: &str = include_str!("builtin/reload.js");
+const SCRIPT_TAG: &str = "<script src=\"/__medsite/reload.js\"></script>";
+
+/// Options of `medsite serve`, free of any CLI library.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub watch: WatchOptions,
+    /// 0 picks a free port; the address is printed.
+    pub port: u16,
+    pub bind: IpAddr,
+    /// Open a browser on the site once it is served.
+    pub open: bool,
+    /// After a rebuild, take the browser to the page whose file changed.
+    pub navigate_to_changed: bool,
+}
+
+/// A message on the reload channel, sent as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Message {
+    /// First message of every connection: the channel is listening.
+    Hello,
+    /// Reload the page, or go to `navigate` (a path such as `/careers/x/`).
+    Reload { navigate: Option<String> },
+    /// Only these stylesheets changed (output paths): swap them in place.
+    Css { paths: Vec<String> },
+    /// The build is broken; `text` is the diagnostics, shown as text.
+    Error { text: String },
+    /// The build is good again and nothing needs reloading.
+    Ok,
+}
+
+impl Message {
+    /// What to tell browsers after a build.
+    pub fn after(result: &Result<Outcome, Failure>, navigate_to_changed: bool) -> Message {
+        let outcome = match result {
+            Err(failure) => {
+                return Message::Error {
+                    text: failure.describe(),
+                };
+            }
+            Ok(outcome) => outcome,
+        };
+        if outcome.full {
+            return Message::Reload { navigate: None };
+        }
+        if outcome.written.is_empty() && outcome.removed.is_empty() {
+            return Message::Ok;
+        }
+        if outcome.removed.is_empty() && outcome.written.iter().all(|p| p.ends_with(".css")) {
+            return Message::Css {
+                paths: outcome.written.clone(),
+            };
+        }
+        let navigate = navigate_to_changed
+            .then(|| outcome.changed_pages.first().map(|path| format!("/{path}")))
+            .flatten();
+        Message::Reload { navigate }
+    }
+}
+
+/// What every request handler shares.
+struct Server {
+    output: PathBuf,
+    /// `Host` values answered, lower case, e.g. `localhost:1111`.
+    hosts: Vec<String>,
+    events: broadcast::Sender<Message>,
+    /// The diagnostics of the current broken build, for new connections.
+    broken: latest::Receiver<Option<String>>,
+}
+
+/// Serves the site and rebuilds it on every change, until the watcher
+/// fails or the process is stopped.
+pub fn run(options: &ServeOptions) -> Result<(), Failure> {
+    let root = &options.watch.root;
+    let output = build::output_folder(root, options.watch.output.as_deref())?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: anyone who can reach this address can read the site, drafts included",
+            options.bind
+        );
+    }
+    let listener = std::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|error| {
+            Failure::Usage(format!(
+                "cannot listen on {}:{}: {error}",
+                options.bind, options.port
+            ))
+        })?;
+    let address = listener
+        .local_addr()
+        .map_err(|error| Failure::Io(error.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::Io(format!("cannot start the server: {error}")))?;
+    let (events, _) = broadcast::channel(64);
+    let (broken_sender, broken) = latest::channel(None);
+    let server = Arc::new(Server {
+        output,
+        hosts: allowed_hosts(address),
+        events: events.clone(),
+        broken,
+    });
+    let router = Router::new().fallback(handle).with_state(server);
+    {
+        let _entered = runtime.enter();
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|error| Failure::Io(error.to_string()))?;
+        runtime.spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                eprintln!("error: the server stopped: {error}");
+            }
+        });
+    }
+    let url = format!("http://{address}/");
+    println!("Serving at {url}");
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    if options.open {
+        open_browser(&url);
+    }
+    watch::run(&options.watch, |result| {
+        watch::print(&options.watch, result);
+        let message = Message::after(result, options.navigate_to_changed);
+        let _ = broken_sender.send(match &message {
+            Message::Error { text } => Some(text.clone()),
+            _ => None,
+        });
+        // Nobody listening is fine.
+        let _ = events.send(message);
+    })
+}
+
+/// Starts the system's browser without waiting for it, so it can never
+/// hold up the server (or a test).
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let started = std::process::Command::new(command)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(error) = started {
+        eprintln!("warning: could not open a browser ({command}: {error}); open {url} yourself");
+    }
+}
+
+/// The `Host` values this server answers: its own address, `localhost`
+/// and `127.0.0.1`, with the port (and without it on port 80).
+pub fn allowed_hosts(address: SocketAddr) -> Vec<String> {
+    let port = address.port();
+    let own = match address.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    };
+    let mut hosts = Vec::new();
+    for name in [own.as_str(), "localhost", "127.0.0.1"] {
+        hosts.push(format!("{name}:{port}"));
+        if port == 80 {
+            hosts.push(name.to_string());
+        }
+    }
+    hosts
+}
+
+fn host_allowed(server: &Server, headers: &HeaderMap) -> bool {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| server.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+}
+
+/// A cross-origin page may open an `EventSource` to us; a same-origin one
+/// sends no `Origin` or our own.
+fn origin_allowed(server: &Server, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    origin.to_str().ok().is_some_and(|origin| {
+        server
+            .hosts
+            .iter()
+            .any(|h| origin.eq_ignore_ascii_case(&format!("http://{h}")))
+    })
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    let mut response = (status, text).into_response();
+    no_store(&mut response);
+    response
+}
+
+fn no_store(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+}
+
+async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response {
+    if !host_allowed(&server, request.headers()) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "403 Forbidden: unknown Host (medsite answers only localhost)\n",
+        );
+    }
+    let method = request.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "405 Method Not Allowed\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let path = request.uri().path();
+    if path == RELOAD_PATH {
+        if !origin_allowed(&server, request.headers()) {
+            return plain(StatusCode::FORBIDDEN, "403 Forbidden: foreign Origin\n");
+        }
+        return reload_channel(&server);
+    }
+    let head = method == Method::HEAD;
+    if path == SCRIPT_PATH {
+        return respond(
+            StatusCode::OK,
+            "text/javascript; charset=utf-8",
+            SCRIPT.as_bytes().to_vec(),
+            head,
+        );
+    }
+    let Ok(requested) = parse_path(path) else {
+        return plain(StatusCode::BAD_REQUEST, "400 Bad Request: unsafe path\n");
+    };
+    let output = server.output.clone();
+    let query = request.uri().query().map(str::to_string);
+    let raw_path = path.to_string();
+    let found = tokio::task::spawn_blocking(move || find_file(&output, &requested))
+        .await
+        .unwrap_or(Found::Missing);
+    match found {
+        Found::File(file) => match tokio::fs::read(&file).await {
+            Ok(bytes) => {
+                let content_type = content_type(&file);
+                respond(StatusCode::OK, &content_type, bytes, head)
+            }
+            Err(_) => not_found(&server, head).await,
+        },
+        Found::Folder => {
+            let location = match query {
+                Some(query) => format!("{raw_path}/?{query}"),
+                None => format!("{raw_path}/"),
+            };
+            let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 Moved Permanently\n");
+            match HeaderValue::from_str(&location) {
+                Ok(value) => {
+                    response.headers_mut().insert(header::LOCATION, value);
+                    response
+                }
+                Err(_) => plain(StatusCode::BAD_REQUEST, "400 Bad Request\n"),
+            }
+        }
+        Found::Missing => not_found(&server, head).await,
+    }
+}
+
+/// The site's `404.html` (with the reload script) and status 404.
+async fn not_found(server: &Server, head: bool) -> Response {
+    match tokio::fs::read(server.output.join("404.html")).await {
+        Ok(bytes) => respond(
+            StatusCode::NOT_FOUND,
+            "text/html; charset=utf-8",
+            bytes,
+            head,
+        ),
+        Err(_) => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
+    }
+}
+
+fn respond(status: StatusCode, content_type: &str, bytes: Vec<u8>, head: bool) -> Response {
+    let bytes = if content_type.starts_with("text/html") {
+        inject_script(bytes)
+    } else {
+        bytes
+    };
+    let length = bytes.len();
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    no_store(&mut response);
+    response
+}
+
+/// The content type of a served file; text types say UTF-8, which is
+/// what medsite writes.
+pub fn content_type(file: &Path) -> String {
+    let mime = mime_guess::from_path(file).first_or_octet_stream();
+    let essence = mime.essence_str();
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            essence,
+            "application/javascript" | "application/json" | "application/xml" | "image/svg+xml"
+        )
+        || essence.ends_with("+xml");
+    if textual {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
+    }
+}
+
+/// Adds the reload script before the last `</body>`, or at the end.
+pub fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
+    let lower = html.to_ascii_lowercase();
+    let at = lower
+        .windows(b"</body>".len())
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(html.len());
+    html.splice(at..at, SCRIPT_TAG.bytes());
+    html
+}
+
+fn reload_channel(server: &Server) -> Response {
+    let mut first = vec![Message::Hello];
+    if let Some(text) = server.broken.borrow().clone() {
+        first.push(Message::Error { text });
+    }
+    let receiver = server.events.subscribe();
+    let later = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(message) => return Some((message, receiver)),
+                // A slow browser missed messages: the latest state is what counts.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    return Some((Message::Reload { navigate: None }, receiver));
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    use futures_util::StreamExt;
+    let stream = futures_util::stream::iter(first)
+        .chain(later)
+        .map(|message| {
+            Ok::<Event, Infallible>(
+                Event::default().data(serde_json::to_string(&message).unwrap_or_default()),
+            )
+        });
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response();
+    no_store(&mut response);
+    response
+}
+
+/// A request path checked and decoded: its segments, and whether it ended
+/// with `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestPath {
+    pub segments: Vec<String>,
+    pub folder: bool,
+}
+
+/// Checks a raw request path (still percent-encoded). Refuses anything
+/// that could name a file outside the output or smuggle a separator:
+/// `.`/`..` segments (plain or encoded), encoded `/` or `\`, any `\`,
+/// encoded `%` (double encoding), NUL and control characters, and text
+/// that is not UTF-8.
+pub fn parse_path(raw: &str) -> Result<RequestPath, ()> {
+    if !raw.starts_with('/') || raw.contains('\\') {
+        return Err(());
+    }
+    let lower = raw.to_ascii_lowercase();
+    if ["%2f", "%5c", "%25", "%00"]
+        .iter()
+        .any(|bad| lower.contains(bad))
+    {
+        return Err(());
+    }
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map_err(|_| ())?;
+    if decoded.chars().any(|c| c == '\\' || c.is_control()) {
+        return Err(());
+    }
+    let mut segments = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" => {}
+            "." | ".." => return Err(()),
+            other => segments.push(other.to_string()),
+        }
+    }
+    Ok(RequestPath {
+        folder: decoded.ends_with('/'),
+        segments,
+    })
+}
+
+enum Found {
+    File(PathBuf),
+    /// A folder asked for without its final `/`: redirect.
+    Folder,
+    Missing,
+}
+
+/// Finds the file a checked path names inside `output`: a folder's
+/// `index.html`, never a hidden file, never anything a symbolic link leads
+/// to outside the output.
+fn find_file(output: &Path, requested: &RequestPath) -> Found {
+    if requested.segments.iter().any(|s| s.starts_with('.')) {
+        return Found::Missing;
+    }
+    let Ok(output) = output.canonicalize() else {
+        return Found::Missing;
+    };
+    let mut path = output.clone();
+    path.extend(&requested.segments);
+    let Ok(resolved) = path.canonicalize() else {
+        return Found::Missing;
+    };
+    if !resolved.starts_with(&output) {
+        return Found::Missing;
+    }
+    if resolved.is_dir() {
+        if !requested.folder && !requested.segments.is_empty() {
+            return Found::Folder;
+        }
+        let index = resolved.join("index.html");
+        return if index.is_file() {
+            Found::File(index)
+        } else {
+            Found::Missing
+        };
+    }
+    if requested.folder {
+        return Found::Missing;
+    }
+    Found::File(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traversal_in_every_encoding_is_refused() {
+        for raw in [
+            "/../etc/passwd",
+            "/a/../../x",
+            "/%2e%2e/x",
+            "/%2E%2E/x",
+            "/.%2e/x",
+            "/a%2f..%2fx",
+            "/a%2F%2E%2E%2Fx",
+            "/..\\x",
+            "/a%5c..%5cx",
+            "/%252e%252e/x",
+            "/a/./b",
+            "/a%00.html",
+            "/%ff",
+            "x",
+        ] {
+            assert!(parse_path(raw).is_err(), "{raw} was accepted");
+        }
+    }
+
+    #[test]
+    fn ordinary_paths_are_decoded() {
+        assert_eq!(
+            parse_path("/careers/caf%C3%A9/").unwrap(),
+            RequestPath {
+                segments: vec!["careers".into(), "café".into()],
+                folder: true,
+            }
+        );
+        assert_eq!(parse_path("/").unwrap().segments, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_script_goes_before_the_last_body_end() {
+        let html = inject_script(b"<html><BODY>x</BODY></html>".to_vec());
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            format!("<html><BODY>x{SCRIPT_TAG}</BODY></html>")
+        );
+    }
+
+    #[test]
+    fn content_types_name_utf8_for_text() {
+        assert_eq!(
+            content_type(Path::new("a.html")),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(content_type(Path::new("a.css")), "text/css; charset=utf-8");
+        assert_eq!(content_type(Path::new("a.png")), "image/png");
+        assert_eq!(
+            content_type(Path::new("atom.xml")),
+            "text/xml; charset=utf-8"
+        );
+    }
+
+    #[test]
+    fn css_only_changes_swap_stylesheets() {
+        let outcome = Outcome {
+            written: vec!["style.css".into()],
+            ..Outcome::default()
+        };
+        assert_eq!(
+            Message::after(&Ok(outcome), false),
+            Message::Css {
+                paths: vec!["style.css".into()]
+            }
+        );
+    }
+}
