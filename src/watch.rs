@@ -40,8 +40,10 @@ pub const WATCHED_FOLDERS: [&str; 6] = [
 /// milliseconds; a longer wait only delays the preview.
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
-/// How often `--poll` looks at every file.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// How often `--poll` looks at every file. Polling compares contents, not
+/// only modification times, which notify keeps to the second: an edit in
+/// the same second as the previous one would be missed.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(1000);
 
 /// Options of `medsite watch`, free of any CLI library.
 #[derive(Debug, Clone, Default)]
@@ -141,7 +143,9 @@ impl Watcher {
                 None,
                 handler,
                 notify_debouncer_full::NoCache,
-                notify::Config::default().with_poll_interval(POLL_INTERVAL),
+                notify::Config::default()
+                    .with_poll_interval(POLL_INTERVAL)
+                    .with_compare_contents(true),
             )?)
         } else {
             Watcher::Events(notify_debouncer_full::new_debouncer(

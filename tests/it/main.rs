@@ -6,4 +6,6 @@ mod errors;
 mod golden;
 mod output_folder;
 mod rebuild;
+mod serve;
 mod support;
+mod watch;

@@ -115,7 +115,7 @@ fn random_edit(
     let content = |p: &str| format!("content/{p}");
     let read = |p: &str| std::fs::read_to_string(root.join(content(p))).unwrap_or_default();
     let word = WORDS[random.below(WORDS.len())];
-    let mut edit_front = |p: &str, key: &str, value: &str| {
+    let edit_front = |p: &str, key: &str, value: &str| {
         let text = read(p);
         let Some(rest) = text.strip_prefix("---\n") else {
             return;

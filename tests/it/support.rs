@@ -173,3 +173,100 @@ fn percent_decode(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// Like [`read_tree`], but `None` when a file vanishes while it is read
+/// (a watcher may be writing the folder).
+pub fn try_read_tree(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).ok()? {
+            let path = entry.ok()?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(root).ok()?.to_string_lossy().into_owned();
+                files.insert(relative, std::fs::read(&path).ok()?);
+            }
+        }
+    }
+    Some(files)
+}
+
+/// Waits until `condition` holds, checking every 20 ms; false after `timeout`.
+pub fn wait_until(timeout: std::time::Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if condition() {
+            return true;
+        }
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A `medsite watch` or `serve` process, stopped when dropped. Its output
+/// lines are collected as they come.
+pub struct Running {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Running {
+    pub fn start(args: &[&std::ffi::OsStr]) -> Running {
+        use std::io::BufRead;
+        let mut child = medsite()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        for stream in [
+            Box::new(stdout) as Box<dyn std::io::Read + Send>,
+            Box::new(stderr),
+        ] {
+            let lines = lines.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        Running { child, lines }
+    }
+
+    /// Everything printed so far, stdout and stderr interleaved.
+    pub fn output(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    /// How many printed lines contain `text`.
+    pub fn count(&self, text: &str) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(text))
+            .count()
+    }
+
+    /// Waits (up to 30 s) until `count(text)` reaches `n`, and panics with
+    /// the output otherwise.
+    pub fn wait_for(&self, text: &str, n: usize) {
+        let found = wait_until(std::time::Duration::from_secs(30), || self.count(text) >= n);
+        assert!(found, "no {n}th `{text}` in the output:\n{}", self.output());
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
