@@ -277,7 +277,7 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             head,
         );
     }
-    let Ok(requested) = parse_path(path) else {
+    let Some(requested) = parse_path(path) else {
         return plain(StatusCode::BAD_REQUEST, "400 Bad Request: unsafe path\n");
     };
     let output = server.output.clone();
@@ -384,15 +384,13 @@ fn reload_channel(server: &Server) -> Response {
     }
     let receiver = server.events.subscribe();
     let later = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(message) => return Some((message, receiver)),
-                // A slow browser missed messages: the latest state is what counts.
-                Err(broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((Message::Reload { navigate: None }, receiver));
-                }
-                Err(broadcast::error::RecvError::Closed) => return None,
+        match receiver.recv().await {
+            Ok(message) => Some((message, receiver)),
+            // A slow browser missed messages: a reload shows the latest state.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Some((Message::Reload { navigate: None }, receiver))
             }
+            Err(broadcast::error::RecvError::Closed) => None,
         }
     });
     use futures_util::StreamExt;
@@ -423,32 +421,32 @@ pub struct RequestPath {
 /// `.`/`..` segments (plain or encoded), encoded `/` or `\`, any `\`,
 /// encoded `%` (double encoding), NUL and control characters, and text
 /// that is not UTF-8.
-pub fn parse_path(raw: &str) -> Result<RequestPath, ()> {
+pub fn parse_path(raw: &str) -> Option<RequestPath> {
     if !raw.starts_with('/') || raw.contains('\\') {
-        return Err(());
+        return None;
     }
     let lower = raw.to_ascii_lowercase();
     if ["%2f", "%5c", "%25", "%00"]
         .iter()
         .any(|bad| lower.contains(bad))
     {
-        return Err(());
+        return None;
     }
     let decoded = percent_encoding::percent_decode_str(raw)
         .decode_utf8()
-        .map_err(|_| ())?;
+        .ok()?;
     if decoded.chars().any(|c| c == '\\' || c.is_control()) {
-        return Err(());
+        return None;
     }
     let mut segments = Vec::new();
     for segment in decoded.split('/') {
         match segment {
             "" => {}
-            "." | ".." => return Err(()),
+            "." | ".." => return None,
             other => segments.push(other.to_string()),
         }
     }
-    Ok(RequestPath {
+    Some(RequestPath {
         folder: decoded.ends_with('/'),
         segments,
     })
@@ -518,7 +516,7 @@ mod tests {
             "/%ff",
             "x",
         ] {
-            assert!(parse_path(raw).is_err(), "{raw} was accepted");
+            assert!(parse_path(raw).is_none(), "{raw} was accepted");
         }
     }
 

@@ -40,7 +40,7 @@ fn page(title: &str, extra_front: &str, body: &str) -> String {
 }
 
 fn start_site() -> TempSite {
-    let site = TempSite::with_theme(&[
+    TempSite::with_theme(&[
         (
             "site.toml",
             "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\n\n[[taxonomies]]\nname = \"categories\"\n",
@@ -80,8 +80,7 @@ fn start_site() -> TempSite {
         ),
         ("content/posts/bundle/asset.txt", "asset 1\n"),
         ("static/extra.css", "body { color: red }\n"),
-    ]);
-    site
+    ])
 }
 
 /// Every `.md` page under `content/` except section indexes.
