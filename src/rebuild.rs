@@ -106,6 +106,8 @@ impl std::fmt::Display for Outcome {
 struct Built {
     site: Site,
     templates: Templates,
+    /// Every templated output of `site`.
+    plan: Vec<Job>,
     /// Every output path, with the file it is copied from (if it is a copy).
     outputs: BTreeMap<String, Option<PathBuf>>,
 }
@@ -151,6 +153,9 @@ impl Rebuilder {
     /// rebuilds what `change` affects. On failure the output is unchanged.
     pub fn rebuild(&mut self, change: Change) -> Result<Outcome, Failure> {
         let started = Instant::now();
+        if let Some(outcome) = self.rebuild_bodies(&change, started)? {
+            return Ok(outcome);
+        }
         // The cache always follows the disk: changed paths are applied now,
         // even if this rebuild fails. The rest of the change stays pending.
         let cache = match self.cache.as_mut() {
@@ -194,9 +199,9 @@ impl Rebuilder {
         let jobs = match &self.built {
             Some(built) if !pending.everything && !pending.templates => {
                 let tainted = built.templates.calling("get_section");
-                affected_jobs(&built.site, &site, &tainted, plan)
+                affected_jobs(&built.site, &site, &tainted, &plan)
             }
-            _ => plan,
+            _ => plan.clone(),
         };
         let tera = render::site_tera(&site, &templates);
         let mut rendered =
@@ -211,9 +216,8 @@ impl Rebuilder {
                             .insert(path.clone(), Content::Copy(source.clone()));
                     }
                 }
-                let report = output::write(&full, &self.output_dir)
+                output::write(&full, &self.output_dir)
                     .map_err(|error| Failure::Io(error.to_string()))?;
-                let _ = report;
                 output::Changes::default()
             }
             Some(built) => {
@@ -251,13 +255,102 @@ impl Rebuilder {
             warnings,
             elapsed: started.elapsed(),
         };
-        self.built = Some(Built {
+        let previous = self.built.replace(Built {
             site,
             templates,
+            plan,
             outputs,
         });
+        // Freeing a large site takes a while: not on the way to the browser.
+        if let Some(previous) = previous {
+            std::thread::spawn(move || drop(previous));
+        }
         self.pending = Change::default();
         Ok(outcome)
+    }
+
+    /// The quick path for text edits that leave front matter alone (see
+    /// [`ContentCache::update_bodies`]): the site is patched in place and
+    /// only the edited pages, and the feed if it shows them, are rendered.
+    /// `None` when the change needs the full path.
+    fn rebuild_bodies(
+        &mut self,
+        change: &Change,
+        started: Instant,
+    ) -> Result<Option<Outcome>, Failure> {
+        let only_markdown = !change.everything
+            && !change.templates
+            && !change.content.is_empty()
+            && change.content.iter().all(|p| p.ends_with(".md"))
+            && change.paths.len() == change.content.len();
+        let (Some(cache), Some(built)) = (self.cache.as_mut(), self.built.as_mut()) else {
+            return Ok(None);
+        };
+        // After a failure the output lags behind the cache: take the full path.
+        if !only_markdown || !self.pending.is_empty() {
+            return Ok(None);
+        }
+        let paths: Vec<String> = change.content.iter().cloned().collect();
+        // A section's text is what `get_section` returns: then the full path.
+        let sections = built.templates.calling("get_section").is_empty();
+        let Some(edit) = cache.update_bodies(&mut built.site, &paths, sections) else {
+            return Ok(None);
+        };
+        let site = &built.site;
+        let newest: Vec<usize> = site
+            .pages_by_date()
+            .into_iter()
+            .take(site.config.feed_limit)
+            .collect();
+        let jobs: Vec<Job> = built
+            .plan
+            .iter()
+            .filter(|job| match job.target {
+                Target::Page(i) => edit.pages.contains(&i),
+                Target::Section(s) => edit.sections.contains(&s),
+                Target::Feed => edit.pages.iter().any(|i| newest.contains(i)),
+                // What these show comes from front matter and paths only.
+                Target::Alias(..)
+                | Target::TaxonomyList(_)
+                | Target::Term(..)
+                | Target::NotFound
+                | Target::Robots
+                | Target::Sitemap => false,
+            })
+            .cloned()
+            .collect();
+        let tera = render::site_tera(site, &built.templates);
+        let rendered = match render::render_jobs(site, &built.templates, &tera, &jobs) {
+            Ok(rendered) => rendered,
+            Err(errors) => {
+                // The site in memory is patched but the output is not:
+                // render everything next time.
+                self.pending.templates = true;
+                return Err(Failure::Content(errors));
+            }
+        };
+        let changes = match output::update(&rendered, &[], &self.output_dir) {
+            Ok(changes) => changes,
+            Err(error) => {
+                self.pending.templates = true;
+                return Err(Failure::Io(error.to_string()));
+            }
+        };
+        Ok(Some(Outcome {
+            full: false,
+            written: changes.written,
+            removed: changes.removed,
+            changed_pages: edit
+                .pages
+                .iter()
+                .map(|&i| site.pages[i].path.clone())
+                .chain(edit.sections.iter().map(|&s| site.sections[s].path.clone()))
+                .collect(),
+            rendered: jobs.len(),
+            files: built.outputs.len(),
+            warnings: Vec::new(),
+            elapsed: started.elapsed(),
+        }))
     }
 }
 
@@ -368,12 +461,7 @@ fn section_link(section: &Section) -> (&str, Option<&str>, &str) {
 /// job is kept. `tainted` names the templates that call `get_section`,
 /// which can read any section: they are re-rendered when a section's list
 /// may have changed.
-pub fn affected_jobs(
-    old: &Site,
-    new: &Site,
-    tainted: &BTreeSet<String>,
-    plan: Vec<Job>,
-) -> Vec<Job> {
+pub fn affected_jobs(old: &Site, new: &Site, tainted: &BTreeSet<String>, plan: &[Job]) -> Vec<Job> {
     let same_structure = old.sections.len() == new.sections.len()
         && old
             .sections
@@ -382,7 +470,7 @@ pub fn affected_jobs(
             .all(|(a, b)| a.folder == b.folder && a.parent == b.parent)
         && old.taxonomies.len() == new.taxonomies.len();
     if !same_structure {
-        return plan;
+        return plan.to_vec();
     }
     let old_index: HashMap<&str, usize> = old
         .pages
@@ -444,18 +532,18 @@ pub fn affected_jobs(
         }
         false
     };
-    let sources = |site: &Site, pages: &[usize]| -> Vec<String> {
-        pages
+    let same_pages = |before: &[usize], after: &[usize]| {
+        before
             .iter()
-            .map(|&i| site.pages[i].source.clone())
-            .collect()
+            .map(|&i| &old.pages[i].source)
+            .eq(after.iter().map(|&i| &new.pages[i].source))
     };
     let section_dirty: Vec<bool> = (0..new.sections.len())
         .map(|s| {
             let (a, b) = (&old.sections[s], &new.sections[s]);
             section_changed[s]
                 || ancestry_changed(b.parent)
-                || sources(old, &a.pages) != sources(new, &b.pages)
+                || !same_pages(&a.pages, &b.pages)
                 || b.pages.iter().any(|&i| listing_changed[i])
                 || a.subsections
                     .iter()
@@ -496,7 +584,7 @@ pub fn affected_jobs(
                         renamed_terms.insert((t, term.slug.as_str()));
                     }
                     old_term.name != term.name
-                        || sources(old, &old_term.pages) != sources(new, &term.pages)
+                        || !same_pages(&old_term.pages, &term.pages)
                         || term.pages.iter().any(|&i| listing_changed[i])
                 }
             };
@@ -567,7 +655,7 @@ pub fn affected_jobs(
             })
         });
 
-    plan.into_iter()
+    plan.iter()
         .filter(|job| {
             let dirty = match job.target {
                 Target::Page(i) => page_dirty[i],
@@ -582,5 +670,6 @@ pub fn affected_jobs(
             };
             dirty || (any_section_dirty && tainted.contains(&job.template))
         })
+        .cloned()
         .collect()
 }

@@ -173,6 +173,11 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
         .insert("site", &context::site_view(site));
+    // Every section as a value is costly on a large site (and `watch`
+    // makes a Tera per rebuild): only when a template asks for it.
+    if templates.calling("get_section").is_empty() {
+        return tera;
+    }
     let sections: Arc<BTreeMap<String, Value>> = Arc::new(
         site.sections
             .iter()

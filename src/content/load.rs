@@ -43,7 +43,8 @@ struct ParsedFile {
     block_offset: usize,
     block_len: usize,
     body_offset: usize,
-    front: FrontMatter,
+    /// Shared with the page or section made from the file.
+    front: Arc<FrontMatter>,
 }
 
 impl ParsedFile {
@@ -105,32 +106,42 @@ enum Entry {
     Skipped(Diagnostic),
 }
 
+/// What [`ContentCache::update_bodies`] changed in the site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyEdit {
+    /// Indexes of pages whose rendering changed.
+    pub pages: Vec<usize>,
+    /// Indexes of sections whose rendering changed.
+    pub sections: Vec<usize>,
+}
+
 /// A file's rendered Markdown, valid while the file's text, its page path
 /// and the targets of its links stay the same.
 #[derive(Debug, Clone)]
 struct CachedMarkdown {
     file: Arc<ParsedFile>,
     page_path: String,
-    /// Every link destination the renderer asked about, and the answer.
-    links: Vec<(String, LinkTarget)>,
+    /// Every content file the links looked up, and the site path found.
+    lookups: Vec<(String, Option<String>)>,
     rendered: Arc<Rendered>,
     problems: Vec<Diagnostic>,
 }
 
 impl CachedMarkdown {
+    /// A link's output depends only on the page's path and on what its
+    /// lookup finds, so equal lookups mean an equal rendering.
     fn is_valid_for(
         &self,
         file: &Arc<ParsedFile>,
         page_path: &str,
         targets: &HashMap<String, String>,
     ) -> bool {
-        let folder = parent_folder(&file.source);
         Arc::ptr_eq(&self.file, file)
             && self.page_path == page_path
             && self
-                .links
+                .lookups
                 .iter()
-                .all(|(dest, target)| resolve_link(dest, &folder, page_path, targets) == *target)
+                .all(|(key, found)| targets.get(key) == found.as_ref())
     }
 }
 
@@ -195,12 +206,20 @@ impl ContentCache {
             if relative.split('/').any(is_editor_temporary) {
                 continue;
             }
+            // In walk order a path is followed at once by everything below it.
             let prefix = format!("{relative}/");
-            let (gone, kept): (BTreeMap<_, _>, BTreeMap<_, _>) = std::mem::take(&mut self.entries)
-                .into_iter()
-                .partition(|(key, _)| key.0 == *relative || key.0.starts_with(&prefix));
-            self.entries = kept;
-            previous.extend(gone);
+            let gone: Vec<WalkKey> = self
+                .entries
+                .range(WalkKey(relative.clone())..)
+                .map(|(key, _)| key)
+                .take_while(|key| key.0 == *relative || key.0.starts_with(&prefix))
+                .cloned()
+                .collect();
+            for key in gone {
+                if let Some(entry) = self.entries.remove(&key) {
+                    previous.insert(key, entry);
+                }
+            }
             let path = content_dir.join(relative);
             if path.symlink_metadata().is_ok() && content_dir.is_dir() {
                 found.extend(self.walk(&path, false));
@@ -326,6 +345,96 @@ impl ContentCache {
         }
     }
 
+    /// The quick path for a writer's commonest edit: files whose text
+    /// changed but whose front matter did not. Nothing else about the site
+    /// can then differ (URLs, order, lists and terms come from front matter
+    /// and paths), so the new renderings are put into `site` in place.
+    /// Returns `None`, changing nothing, when the edit is more than that
+    /// (or its Markdown has problems, or a summary changed, or a section
+    /// changed while `sections` is false): then [`update`](Self::update)
+    /// and [`assemble`](Self::assemble).
+    pub fn update_bodies(
+        &mut self,
+        site: &mut Site,
+        changed: &[String],
+        sections: bool,
+    ) -> Option<BodyEdit> {
+        enum Target {
+            Page(usize),
+            Section(usize),
+        }
+        let lookup = |key: &str| {
+            site.pages
+                .iter()
+                .find(|p| p.source == key)
+                .map(|p| p.path.clone())
+                .or_else(|| {
+                    site.sections
+                        .iter()
+                        .find(|s| s.source == key)
+                        .map(|s| s.path.clone())
+                })
+        };
+        let mut staged = Vec::new();
+        for relative in changed {
+            let key = WalkKey(relative.clone());
+            let Some(Entry::Markdown(Ok(old))) = self.entries.get(&key) else {
+                return None;
+            };
+            let path = self.root.join("content").join(relative);
+            if !path.symlink_metadata().ok()?.is_file() {
+                return None;
+            }
+            let text = read_file(&self.root, &path).ok()?;
+            if text == old.text {
+                continue;
+            }
+            let new = Arc::new(parse_text(relative, old.display.clone(), text).ok()?);
+            if new.front != old.front {
+                return None;
+            }
+            let (target, page_path, before) =
+                match site.pages.iter().position(|p| p.source == *relative) {
+                    Some(i) => (
+                        Target::Page(i),
+                        &site.pages[i].path,
+                        &site.pages[i].rendered,
+                    ),
+                    None => {
+                        let s = site
+                            .sections
+                            .iter()
+                            .position(|s| s.source == *relative)
+                            .filter(|_| sections)?;
+                        let section = &site.sections[s];
+                        (Target::Section(s), &section.path, &section.rendered)
+                    }
+                };
+            let rendered = render_markdown(&new, page_path, &lookup);
+            if !rendered.problems.is_empty() || rendered.rendered.summary != before.summary {
+                return None;
+            }
+            staged.push((key, new, target, rendered));
+        }
+        let mut edit = BodyEdit::default();
+        for (key, file, target, rendered) in staged {
+            let fresh = Arc::clone(&rendered.rendered);
+            match target {
+                Target::Page(i) => {
+                    site.pages[i].rendered = fresh;
+                    edit.pages.push(i);
+                }
+                Target::Section(s) => {
+                    site.sections[s].rendered = fresh;
+                    edit.sections.push(s);
+                }
+            }
+            self.markdown.insert(key.0.clone(), rendered);
+            self.entries.insert(key, Entry::Markdown(Ok(file)));
+        }
+        Some(edit)
+    }
+
     /// Builds the site from what is cached: sections, URLs, duplicates,
     /// order, Markdown (reusing every rendering still valid), taxonomies
     /// and static files.
@@ -377,7 +486,7 @@ impl ContentCache {
                 source: "_index.md".into(),
                 display: "content/_index.md".into(),
                 folder: String::new(),
-                front: FrontMatter::default(),
+                front: Arc::default(),
                 title: config.title.clone(),
                 path: String::new(),
                 parent: None,
@@ -672,31 +781,39 @@ impl ContentCache {
             )
             .collect();
         let cache = &self.markdown;
-        let rendered: Vec<CachedMarkdown> = to_render
+        // `None`: the cached rendering is still right.
+        let fresh: Vec<Option<CachedMarkdown>> = to_render
             .par_iter()
             .map(|&(file, path)| match cache.get(&file.source) {
-                Some(cached) if cached.is_valid_for(file, path, &targets) => cached.clone(),
-                _ => render_markdown(file, path, &targets),
+                Some(cached) if cached.is_valid_for(file, path, &targets) => None,
+                _ => Some(render_markdown(file, path, &|key| {
+                    targets.get(key).cloned()
+                })),
             })
             .collect();
-        let mut rendered = rendered.into_iter();
-        for page in &mut pages {
-            let cached = rendered.next().expect("one rendering per page");
-            page.rendered = Arc::clone(&cached.rendered);
+        let rendered_count = fresh.len();
+        let mut fresh = fresh.into_iter();
+        let mut take = |source: &str, errors: &mut Vec<Diagnostic>| {
+            if let Some(new) = fresh.next().expect("one rendering per file") {
+                self.markdown.insert(source.to_string(), new);
+            }
+            let cached = &self.markdown[source];
             errors.extend(cached.problems.iter().cloned());
-            self.markdown.insert(page.source.clone(), cached);
+            Arc::clone(&cached.rendered)
+        };
+        for page in &mut pages {
+            page.rendered = take(&page.source, &mut errors);
         }
         for (section, file) in sections.iter_mut().zip(&section_texts) {
             if file.is_some() {
-                let cached = rendered.next().expect("one rendering per section file");
-                section.rendered = Arc::clone(&cached.rendered);
-                errors.extend(cached.problems.iter().cloned());
-                self.markdown.insert(section.source.clone(), cached);
+                section.rendered = take(&section.source, &mut errors);
             }
         }
         // Forget renderings of files that are gone, so a long watch does not grow.
-        self.markdown
-            .retain(|source, _| targets.contains_key(source));
+        if self.markdown.len() != rendered_count {
+            self.markdown
+                .retain(|source, _| targets.contains_key(source));
+        }
 
         // 9. Taxonomies.
         let mut taxonomies: Vec<TaxonomyTerms> = config
@@ -709,6 +826,7 @@ impl ContentCache {
                 terms: Vec::new(),
             })
             .collect();
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (index, (page, file)) in pages.iter().zip(&page_texts).enumerate() {
             for (name, values) in &page.front.taxonomies {
                 let Some(position) = config.taxonomies.iter().position(|t| &t.name == name) else {
@@ -726,7 +844,11 @@ impl ContentCache {
                 };
                 let taxonomy = &mut taxonomies[position];
                 for value in values {
-                    let slug = slug::slugify(value);
+                    // Most pages share a few terms: slugify each spelling once.
+                    let slug = slugs
+                        .entry(value.as_str())
+                        .or_insert_with(|| slug::slugify(value))
+                        .clone();
                     if slug.is_empty() {
                         errors.push(file.at_key(
                             &["taxonomies", name],
@@ -737,7 +859,8 @@ impl ContentCache {
                     }
                     match taxonomy.terms.iter_mut().find(|t| t.slug == slug) {
                         Some(term) => {
-                            if !term.pages.contains(&index) {
+                            // Pages come in index order: a repeat is the last one.
+                            if term.pages.last() != Some(&index) {
                                 term.pages.push(index);
                             }
                         }
@@ -858,7 +981,7 @@ fn parse_text(relative: &str, display: String, text: String) -> Result<ParsedFil
         block_offset,
         block_len,
         body_offset,
-        front,
+        front: Arc::new(front),
     })
 }
 
@@ -899,15 +1022,16 @@ fn parse_date(
 fn render_markdown(
     file: &Arc<ParsedFile>,
     page_path: &str,
-    targets: &HashMap<String, String>,
+    targets: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> CachedMarkdown {
     let folder = parent_folder(&file.source);
-    let links = RefCell::new(Vec::new());
-    let resolve = |dest: &str| {
-        let target = resolve_link(dest, &folder, page_path, targets);
-        links.borrow_mut().push((dest.to_string(), target.clone()));
-        target
+    let lookups = RefCell::new(Vec::new());
+    let lookup = |key: &str| {
+        let found = targets(key);
+        lookups.borrow_mut().push((key.to_string(), found.clone()));
+        found
     };
+    let resolve = |dest: &str| resolve_link_with(dest, &folder, page_path, &lookup);
     let mut rendered = markdown::render(file.body(), &resolve);
     let problems = std::mem::take(&mut rendered.problems)
         .into_iter()
@@ -919,7 +1043,7 @@ fn render_markdown(
     CachedMarkdown {
         file: Arc::clone(file),
         page_path: page_path.to_string(),
-        links: links.into_inner(),
+        lookups: lookups.into_inner(),
         rendered: Arc::new(rendered),
         problems,
     }
@@ -932,6 +1056,17 @@ pub fn resolve_link(
     folder: &str,
     page_path: &str,
     targets: &HashMap<String, String>,
+) -> LinkTarget {
+    resolve_link_with(dest, folder, page_path, &|key| targets.get(key).cloned())
+}
+
+/// [`resolve_link`] with the lookup of a content file's site path given
+/// as a function, so that a rendering can record what it looked up.
+fn resolve_link_with(
+    dest: &str,
+    folder: &str,
+    page_path: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
 ) -> LinkTarget {
     let lower = dest.trim_start().to_ascii_lowercase();
     if dest.starts_with('#')
@@ -965,8 +1100,8 @@ pub fn resolve_link(
     } else {
         return LinkTarget::Keep;
     };
-    match key.and_then(|key| targets.get(&key)) {
-        Some(path) => LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, path))),
+    match key.and_then(|key| lookup(&key)) {
+        Some(path) => LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, &path))),
         None => LinkTarget::Broken(format!(
             "link to `{target}`: no such file in content/ (or it is a draft)"
         )),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use front_matter::FrontMatter;
-pub use load::{ContentCache, LoadOptions, is_editor_temporary, load, resolve_link};
+pub use load::{BodyEdit, ContentCache, LoadOptions, is_editor_temporary, load, resolve_link};
 
 use crate::config::Config;
 use crate::markdown::Rendered;
@@ -21,7 +21,7 @@ pub struct Page {
     pub source: String,
     /// Path relative to the site root, for diagnostics: `content/careers/x.md`.
     pub display: String,
-    pub front: FrontMatter,
+    pub front: Arc<FrontMatter>,
     pub title: String,
     pub date: Option<jiff::civil::Date>,
     pub updated: Option<jiff::civil::Date>,
@@ -46,7 +46,7 @@ pub struct Section {
     pub display: String,
     /// Folder relative to `content/`: `careers`, `` for the root.
     pub folder: String,
-    pub front: FrontMatter,
+    pub front: Arc<FrontMatter>,
     pub title: String,
     pub path: String,
     pub parent: Option<usize>,
