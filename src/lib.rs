@@ -11,7 +11,9 @@
 //! 5. [`output::write`] stages the output beside the output folder and
 //!    swaps it in.
 //!
-//! Each subcommand ([`build`]) is a thin composition of these stages.
+//! Each subcommand ([`build`], [`watch`], [`serve`]) is a thin composition
+//! of these stages; [`rebuild`] keeps their results in memory so that
+//! `watch` redoes only what a change affects.
 
 pub mod build;
 pub mod config;

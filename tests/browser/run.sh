@@ -8,7 +8,8 @@
 # 2. self-test: runs vnu, lychee and the browser checks against
 #    fixtures/bad-site and fails unless each reports its planted problem;
 # 3. on SITE_DIR: vnu (--errors-only) on every .html file, lychee (offline,
-#    with fragments), then the Playwright tests in site.test.mjs;
+#    with fragments), then the Playwright tests in site.test.mjs; then
+#    live-reload.test.mjs against `target/release/medsite serve`;
 # 4. prints the time of each stage and `browser checks: N passed, M failed`,
 #    and exits non-zero on any failure.
 set -euo pipefail
@@ -231,6 +232,16 @@ fi
 stage "SITE $SITE_DIR: browser tests (axe, mobile, print, navigation, 404, screenshots)"
 run_node_tests "browser tests" site.test.mjs "$LOG_DIR/site.tap" \
   SITE_DIR="$SITE_DIR" SCREENSHOT_DIR="$SCREENSHOT_DIR" CHROMIUM_BIN="$CHROMIUM"
+
+# ------------------------------------------------------ medsite serve's reload
+stage "medsite serve: live reload, scroll, stylesheet swap, error overlay"
+MEDSITE_BIN="$REPO/target/release/medsite"
+if [[ -x "$MEDSITE_BIN" ]]; then
+  run_node_tests "live reload" live-reload.test.mjs "$LOG_DIR/live-reload.tap" \
+    MEDSITE_BIN="$MEDSITE_BIN" FIXTURE_THEME_DIR="$REPO/tests/fixtures/_theme" CHROMIUM_BIN="$CHROMIUM"
+else
+  fail "live reload: $MEDSITE_BIN is missing (./build.sh builds it)"
+fi
 stage_end
 
 # -------------------------------------------------------------------- summary
