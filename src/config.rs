@@ -31,6 +31,8 @@ struct RawConfig {
     sections: BTreeMap<String, SectionSettings>,
     #[serde(default)]
     feed_limit: Option<usize>,
+    #[serde(default)]
+    search: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +60,9 @@ pub struct SectionSettings {
     pub template: Option<String>,
     /// Template for the section's pages (default `page.html`).
     pub page_template: Option<String>,
+    /// JSON Schema file (relative to the site root) that every page's front
+    /// matter in this section must satisfy, e.g. `schemas/career.schema.json`.
+    pub schema: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +89,8 @@ pub struct Config {
     /// Keyed by section folder relative to `content/`, e.g. `careers`.
     pub sections: BTreeMap<String, SectionSettings>,
     pub feed_limit: usize,
+    /// Build a client-side search index (pagefind) into `pagefind/`.
+    pub search: bool,
 }
 
 impl Config {
@@ -148,6 +155,7 @@ impl Config {
                 .map(|(key, value)| (key.trim_matches('/').to_string(), value))
                 .collect(),
             feed_limit: raw.feed_limit.unwrap_or(20),
+            search: raw.search,
         })
     }
 

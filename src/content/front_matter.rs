@@ -154,8 +154,15 @@ pub struct FrontMatter {
 
 /// Parses the front matter of a split file. Errors point into `text`.
 pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
+    from_value(split, &parse_value(split)?)
+}
+
+/// Parses the front matter into a JSON value: always a map, empty when the
+/// file has none. Schemas validate this value, before medsite reads its own
+/// fields from it with [`from_value`].
+pub fn parse_value(split: &Split<'_>) -> Result<Value, FrontMatterError> {
     let Some(format) = split.format else {
-        return Ok(FrontMatter::default());
+        return Ok(Value::Object(serde_json::Map::new()));
     };
     let block = split.block;
     if block.len() > MAX_FRONT_MATTER_BYTES {
@@ -206,20 +213,25 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
             format!("invalid front matter: {error}"),
         )
     })?;
-    let value = match value {
-        Value::Null => Value::Object(serde_json::Map::new()),
-        Value::Object(map) => Value::Object(map),
-        other => {
-            return Err(error_at(
-                split.block_offset,
-                "front-matter-type",
-                format!(
-                    "front matter must be a map of keys to values, found {}",
-                    describe(&other)
-                ),
-            ));
-        }
-    };
+    match value {
+        Value::Null => Ok(Value::Object(serde_json::Map::new())),
+        Value::Object(map) => Ok(Value::Object(map)),
+        other => Err(error_at(
+            split.block_offset,
+            "front-matter-type",
+            format!(
+                "front matter must be a map of keys to values, found {}",
+                describe(&other)
+            ),
+        )),
+    }
+}
+
+/// Reads medsite's own fields from the value [`parse_value`] returned; a
+/// type error names its field and points at it.
+pub fn from_value(split: &Split<'_>, value: &Value) -> Result<FrontMatter, FrontMatterError> {
+    let block = split.block;
+    let in_block = |offset: usize| split.block_offset + offset.min(block.len());
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path: Vec<String> = error
             .path()

@@ -8,12 +8,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::front_matter::{self, FrontMatter, Split};
+use super::front_matter::{self, Format, FrontMatter, Split};
+use super::locate::{self, Segment};
 use super::paths;
 use super::{Page, Section, Site, TaxonomyTerms, Term};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::{self, LinkTarget};
+use crate::schema::Schemas;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +32,9 @@ struct ParsedFile {
     block_offset: usize,
     block_len: usize,
     body_offset: usize,
+    format: Option<Format>,
+    /// The whole front matter as parsed, for schema validation.
+    value: serde_json::Value,
     front: FrontMatter,
 }
 
@@ -46,6 +51,30 @@ impl ParsedFile {
             .map_or(self.block_offset.saturating_sub(1), |o| {
                 self.block_offset + o
             });
+        Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
+    }
+
+    /// A diagnostic at the element `path` (keys and list indexes) of the
+    /// front matter, or at its nearest ancestor found, or at the opening
+    /// fence.
+    fn at_path(&self, path: &[Segment], code: &'static str, message: String) -> Diagnostic {
+        let block = &self.text[self.block_offset..self.block_offset + self.block_len];
+        let found = self.format.and_then(|format| {
+            (1..=path.len())
+                .rev()
+                .find_map(|length| locate::locate(block, format, &path[..length]))
+                .or_else(|| {
+                    let keys: Vec<String> = path
+                        .iter()
+                        .filter_map(|segment| match segment {
+                            Segment::Key(key) => Some(key.clone()),
+                            Segment::Index(_) => None,
+                        })
+                        .collect();
+                    front_matter::locate_key(block, &keys)
+                })
+        });
+        let offset = found.map_or(0, |offset| self.block_offset + offset);
         Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
     }
 }
@@ -78,6 +107,10 @@ pub fn load(
             "the site has no `content/` folder",
         )]);
     }
+    let schemas = Schemas::load(root, &config).unwrap_or_else(|problems| {
+        errors.extend(problems);
+        Schemas::default()
+    });
 
     // 1. Walk.
     let mut markdown_files = Vec::new();
@@ -222,6 +255,18 @@ pub fn load(
         let parent = nearest_section(&parent_folder(&sections[index].folder));
         sections[index].parent = Some(parent);
         sections[parent].subsections.push(index);
+    }
+
+    // 3b. Schemas: each page's whole front matter against its section's
+    // schema, before anything else can skip the page, so that one run
+    // reports every violation.
+    for file in &page_files {
+        let section = &sections[nearest_section(&page_folder(&file.source))];
+        if let Some(schema) = schemas.for_section(&section.folder) {
+            for violation in schema.validate(&file.value) {
+                errors.push(file.at_path(&violation.at, "schema", violation.message));
+            }
+        }
     }
 
     // 4. Pages: URL, section, title, dates.
@@ -593,10 +638,17 @@ fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Di
     };
     let split: Split<'_> = front_matter::split(&text)
         .map_err(|e| Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset))?;
-    let front = front_matter::parse(&split)
-        .map_err(|e| Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset))?;
-    let (block_offset, block_len, body_offset) =
-        (split.block_offset, split.block.len(), split.body_offset);
+    let to_diagnostic = |e: front_matter::FrontMatterError| {
+        Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset)
+    };
+    let value = front_matter::parse_value(&split).map_err(to_diagnostic)?;
+    let front = front_matter::from_value(&split, &value).map_err(to_diagnostic)?;
+    let (block_offset, block_len, body_offset, format) = (
+        split.block_offset,
+        split.block.len(),
+        split.body_offset,
+        split.format,
+    );
     Ok(ParsedFile {
         source: relative.to_string(),
         display,
@@ -604,6 +656,8 @@ fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Di
         block_offset,
         block_len,
         body_offset,
+        format,
+        value,
         front,
     })
 }
@@ -719,6 +773,17 @@ fn normalise(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// The content folder a page belongs to: its own folder, or for a page
+/// bundle (`a/b/index.md`) the folder holding the bundle.
+fn page_folder(source: &str) -> String {
+    let folder = parent_folder(source);
+    if source == "index.md" || source.ends_with("/index.md") {
+        parent_folder(&folder)
+    } else {
+        folder
+    }
 }
 
 fn parent_folder(path: &str) -> String {

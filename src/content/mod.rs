@@ -3,6 +3,7 @@
 
 pub mod front_matter;
 mod load;
+pub mod locate;
 pub mod paths;
 
 use std::path::PathBuf;
