@@ -36,6 +36,16 @@ pub enum LinkTarget {
     Broken(String),
 }
 
+/// A link or image as written in the Markdown source, for `medsite check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Byte offset of the link in the source.
+    pub offset: usize,
+    /// The destination as written, before any rewriting.
+    pub destination: String,
+    pub image: bool,
+}
+
 /// A problem at a byte offset of the Markdown source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownProblem {
@@ -52,6 +62,8 @@ pub struct Rendered {
     /// Every heading id, in order, for fragment checks.
     pub anchors: Vec<String>,
     pub word_count: usize,
+    /// Every link and image destination, in source order.
+    pub links: Vec<Link>,
     pub problems: Vec<MarkdownProblem>,
 }
 
@@ -75,6 +87,11 @@ pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
                 title,
                 id,
             }) => {
+                rendered.links.push(Link {
+                    offset: range.start,
+                    destination: dest_url.to_string(),
+                    image: false,
+                });
                 let dest_url = rewrite(&dest_url, range.start, resolve, &mut rendered.problems)
                     .unwrap_or(dest_url);
                 Event::Start(Tag::Link {
@@ -90,6 +107,11 @@ pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
                 title,
                 id,
             }) => {
+                rendered.links.push(Link {
+                    offset: range.start,
+                    destination: dest_url.to_string(),
+                    image: true,
+                });
                 let dest_url = rewrite(&dest_url, range.start, resolve, &mut rendered.problems)
                     .unwrap_or(dest_url);
                 Event::Start(Tag::Image {
@@ -285,6 +307,18 @@ mod tests {
         let source = "See [x](@/missing.md).\n";
         let rendered = render(source, &|_| LinkTarget::Broken("no such page".into()));
         assert_eq!(rendered.problems[0].offset, 4);
+    }
+
+    #[test]
+    fn links_and_images_are_listed_as_written() {
+        let source = "[a](@/x.md#pay) ![b](pic.png)\n";
+        let rendered = render(source, &|_| LinkTarget::Rewrite("../x/".into()));
+        let listed: Vec<(usize, &str, bool)> = rendered
+            .links
+            .iter()
+            .map(|l| (l.offset, l.destination.as_str(), l.image))
+            .collect();
+        assert_eq!(listed, [(0, "@/x.md#pay", false), (16, "pic.png", true)]);
     }
 
     #[test]

@@ -15,6 +15,39 @@ use crate::config::{self, Config};
 use crate::content::locate::{FieldPath, Segment};
 use crate::diagnostics::Diagnostic;
 
+/// A front-matter text starting with this is a placeholder to replace, as
+/// `medsite new` writes them: build warns about it, check refuses it.
+pub const PLACEHOLDER: &str = "TODO:";
+
+/// Every placeholder text in a front matter, with its path.
+pub fn placeholders(value: &Value) -> Vec<(Vec<Segment>, &str)> {
+    fn walk<'a>(value: &'a Value, path: &mut Vec<Segment>, out: &mut Vec<(Vec<Segment>, &'a str)>) {
+        match value {
+            Value::String(text) if text.trim_start().starts_with(PLACEHOLDER) => {
+                out.push((path.clone(), text));
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    path.push(Segment::Index(index));
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    path.push(Segment::Key(key.clone()));
+                    walk(item, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(value, &mut Vec::new(), &mut found);
+    found
+}
+
 /// A compiled schema and where it came from.
 pub struct SectionSchema {
     /// Path relative to the site root, as written in `site.toml`.
@@ -142,9 +175,10 @@ impl SectionSchema {
                     continue;
                 }
                 Kind::Type { kind } => format!("expected {}, found {found}", type_names(kind)),
-                Kind::Pattern { pattern } => {
-                    format!("expected text matching `{pattern}`, found {found}")
-                }
+                Kind::Pattern { pattern } => match self.title_of(error.schema_path().as_str()) {
+                    Some(title) => format!("expected {title}, found {found}"),
+                    None => format!("expected text matching `{pattern}`, found {found}"),
+                },
                 Kind::Enum { options } => format!("expected {}, found {found}", one_of(options)),
                 Kind::Constant { expected_value } => {
                     format!("expected {expected_value}, found {found}")
@@ -190,6 +224,13 @@ impl SectionSchema {
             });
         }
         violations
+    }
+
+    /// The `title` of the schema holding the keyword at `keyword_location`:
+    /// a schema author's words for what a pattern means.
+    fn title_of(&self, keyword_location: &str) -> Option<&str> {
+        let parent = keyword_location.rsplit_once('/')?.0;
+        self.document.pointer(parent)?.get("title")?.as_str()
     }
 
     /// ", expected one of `a`, `b`" from the `properties` beside the

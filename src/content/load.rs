@@ -59,22 +59,7 @@ impl ParsedFile {
     /// fence.
     fn at_path(&self, path: &[Segment], code: &'static str, message: String) -> Diagnostic {
         let block = &self.text[self.block_offset..self.block_offset + self.block_len];
-        let found = self.format.and_then(|format| {
-            (1..=path.len())
-                .rev()
-                .find_map(|length| locate::locate(block, format, &path[..length]))
-                .or_else(|| {
-                    let keys: Vec<String> = path
-                        .iter()
-                        .filter_map(|segment| match segment {
-                            Segment::Key(key) => Some(key.clone()),
-                            Segment::Index(_) => None,
-                        })
-                        .collect();
-                    front_matter::locate_key(block, &keys)
-                })
-        });
-        let offset = found.map_or(0, |offset| self.block_offset + offset);
+        let offset = locate::offset_in_file(block, self.block_offset, self.format, path);
         Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
     }
 }
@@ -259,13 +244,29 @@ pub fn load(
 
     // 3b. Schemas: each page's whole front matter against its section's
     // schema, before anything else can skip the page, so that one run
-    // reports every violation.
-    for file in &page_files {
+    // reports every violation. Placeholders left by `medsite new` warn.
+    for file in page_files.iter().chain(section_texts.iter().flatten()) {
         let section = &sections[nearest_section(&page_folder(&file.source))];
-        if let Some(schema) = schemas.for_section(&section.folder) {
-            for violation in schema.validate(&file.value) {
-                errors.push(file.at_path(&violation.at, "schema", violation.message));
+        let is_page = !file.source.ends_with("_index.md");
+        let violations = match schemas.for_section(&section.folder) {
+            Some(schema) if is_page => schema.validate(&file.value),
+            _ => Vec::new(),
+        };
+        // A placeholder the schema already refuses (a year, a URL) is
+        // reported once, as that error.
+        for (path, _) in crate::schema::placeholders(&file.value) {
+            if !violations.iter().any(|v| v.at == path) {
+                let message = format!(
+                    "{}: placeholder left by `medsite new`: replace it with a sourced value, or remove the key if it is optional",
+                    locate::FieldPath(path.clone())
+                );
+                let mut diagnostic = file.at_path(&path, "placeholder", message);
+                diagnostic.severity = crate::diagnostics::Severity::Warning;
+                warnings.push(diagnostic);
             }
+        }
+        for violation in violations {
+            errors.push(file.at_path(&violation.at, "schema", violation.message));
         }
     }
 
@@ -597,7 +598,10 @@ pub fn load(
         }
     }
 
+    diagnostics::sort(&mut warnings);
     if !errors.is_empty() {
+        // The warnings too: one run shows everything it found.
+        errors.append(&mut warnings);
         diagnostics::sort(&mut errors);
         errors.dedup();
         return Err(errors);
@@ -739,24 +743,40 @@ pub fn resolve_link(
         Some(fragment) => format!("{url}#{fragment}"),
         None => url,
     };
-    let key = if let Some(rest) = target.strip_prefix("@/") {
-        normalise(rest)
-    } else if target.ends_with(".md") && !target.starts_with('/') {
-        normalise(&if folder.is_empty() {
-            target.to_string()
-        } else {
-            format!("{folder}/{target}")
-        })
-    } else if let Some(absolute) = target.strip_prefix('/') {
-        return LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, absolute)));
-    } else {
-        return LinkTarget::Keep;
+    let key = match linked_source(target, folder) {
+        Some(key) => key,
+        None => {
+            return match target.strip_prefix('/') {
+                Some(absolute) => {
+                    LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, absolute)))
+                }
+                None => LinkTarget::Keep,
+            };
+        }
     };
     match key.and_then(|key| targets.get(&key)) {
         Some(path) => LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, path))),
         None => LinkTarget::Broken(format!(
             "link to `{target}`: no such file in content/ (or it is a draft)"
         )),
+    }
+}
+
+/// The content file (relative to `content/`) that a link target written in
+/// `folder` names: `Some(Some(key))` for `@/x.md` and relative `x.md`
+/// links, `Some(None)` when such a link climbs out of `content/`, `None`
+/// for any other kind of link. `target` has no `#fragment`.
+pub fn linked_source(target: &str, folder: &str) -> Option<Option<String>> {
+    if let Some(rest) = target.strip_prefix("@/") {
+        Some(normalise(rest))
+    } else if target.ends_with(".md") && !target.starts_with('/') {
+        Some(normalise(&if folder.is_empty() {
+            target.to_string()
+        } else {
+            format!("{folder}/{target}")
+        }))
+    } else {
+        None
     }
 }
 

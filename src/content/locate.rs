@@ -52,6 +52,33 @@ pub fn locate(block: &str, format: Format, path: &[Segment]) -> Option<usize> {
     }
 }
 
+/// Byte offset in the whole file of the element at `path`, else of its
+/// nearest ancestor found (by keys alone if need be), else 0: the start of
+/// the file, where the front matter opens. `block` starts at `block_offset`.
+pub fn offset_in_file(
+    block: &str,
+    block_offset: usize,
+    format: Option<Format>,
+    path: &[Segment],
+) -> usize {
+    let found = format.and_then(|format| {
+        (1..=path.len())
+            .rev()
+            .find_map(|length| locate(block, format, &path[..length]))
+            .or_else(|| {
+                let keys: Vec<String> = path
+                    .iter()
+                    .filter_map(|segment| match segment {
+                        Segment::Key(key) => Some(key.clone()),
+                        Segment::Index(_) => None,
+                    })
+                    .collect();
+                super::front_matter::locate_key(block, &keys)
+            })
+    });
+    found.map_or(0, |offset| block_offset + offset)
+}
+
 /// Every key and list item of a YAML (or JSON) block with its byte offset.
 fn yaml_positions(block: &str) -> Option<Vec<(Vec<Segment>, usize)>> {
     use yaml_rust2::parser::{Event, Parser};
