@@ -99,9 +99,11 @@ impl std::fmt::Display for CheckReport {
         if self.passed() {
             write!(
                 f,
-                "Checked {} pages and {} sections: {counts} in {} ms",
+                "Checked {} page{} and {} section{}: {counts} in {} ms",
                 self.pages,
+                plural(self.pages),
                 self.sections,
+                plural(self.sections),
                 self.elapsed.as_millis()
             )
         } else if errors == 0 {

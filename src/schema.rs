@@ -104,9 +104,25 @@ impl Schemas {
         }
     }
 
-    /// The schema of the pages whose section folder is `folder`.
-    pub fn for_section(&self, folder: &str) -> Option<&SectionSchema> {
-        self.by_section.get(folder)
+    /// The schema of a page in content folder `folder` (`careers/sub`):
+    /// that of the folder, or else of its nearest parent that has one.
+    /// Folders are matched whether or not they have an `_index.md`.
+    pub fn for_folder(&self, folder: &str) -> Option<&SectionSchema> {
+        let mut current = folder;
+        loop {
+            if let Some(schema) = self.by_section.get(current) {
+                return Some(schema);
+            }
+            if current.is_empty() {
+                return None;
+            }
+            current = current.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
+    }
+
+    /// The section folder of every schema.
+    pub fn folders(&self) -> impl Iterator<Item = &str> {
+        self.by_section.keys().map(String::as_str)
     }
 }
 

@@ -245,10 +245,20 @@ pub fn load(
     // 3b. Schemas: each page's whole front matter against its section's
     // schema, before anything else can skip the page, so that one run
     // reports every violation. Placeholders left by `medsite new` warn.
+    for folder in schemas.folders() {
+        if !content_dir.join(folder).is_dir() {
+            errors.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                "schema-invalid",
+                format!(
+                    "`[sections.{folder}]` has a schema, but there is no folder `content/{folder}/`"
+                ),
+            ));
+        }
+    }
     for file in page_files.iter().chain(section_texts.iter().flatten()) {
-        let section = &sections[nearest_section(&page_folder(&file.source))];
         let is_page = !file.source.ends_with("_index.md");
-        let violations = match schemas.for_section(&section.folder) {
+        let violations = match schemas.for_folder(&page_folder(&file.source)) {
             Some(schema) if is_page => schema.validate(&file.value),
             _ => Vec::new(),
         };

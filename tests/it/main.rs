@@ -2,7 +2,12 @@
 //! runs the real `medsite` binary on a site in a temporary folder.
 
 mod careers_site;
+mod check;
 mod errors;
 mod golden;
+mod json_ld;
+mod new;
 mod output_folder;
+mod schema;
+mod search;
 mod support;
