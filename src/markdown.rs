@@ -107,6 +107,45 @@ pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
                 summary_end = Some(events.len());
                 continue;
             }
+            // Wide tables scroll inside a focusable, labelled region so the
+            // page never scrolls sideways on a phone and keyboards can reach it.
+            Event::Start(Tag::Table(alignments)) => {
+                let label = match flat_headings.last() {
+                    Some((_, _, title)) => format!("Table: {title}"),
+                    None => "Table".to_string(),
+                };
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                    escape(&label)
+                ))));
+                Event::Start(Tag::Table(alignments))
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                Event::Html(CowStr::from("</div>\n"))
+            }
+            // A checkbox needs a name for screen readers.
+            Event::TaskListMarker(checked) => Event::InlineHtml(CowStr::from(if checked {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+            })),
+            // Long code lines scroll; keyboards must be able to scroll them.
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match &kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                let class = if language.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", escape(&language))
+                };
+                Event::Html(CowStr::from(format!("<pre tabindex=\"0\"><code{class}>")))
+            }
+            Event::End(TagEnd::CodeBlock) => Event::Html(CowStr::from("</code></pre>\n")),
             other => other,
         };
         match event {
@@ -285,6 +324,25 @@ mod tests {
         let source = "See [x](@/missing.md).\n";
         let rendered = render(source, &|_| LinkTarget::Broken("no such page".into()));
         assert_eq!(rendered.problems[0].offset, 4);
+    }
+
+    #[test]
+    fn tables_scroll_in_a_labelled_region_and_checkboxes_have_names() {
+        let rendered = render("## Pay\n\n| a |\n|---|\n| b |\n\n- [x] t\n", &keep);
+        assert!(rendered.html.contains(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table: Pay\">\n<table>"
+        ));
+        assert!(rendered.html.contains("</table>\n</div>"));
+        assert!(rendered.html.contains("aria-label=\"Done\""));
+    }
+
+    #[test]
+    fn code_blocks_are_focusable_and_escaped() {
+        let rendered = render("```rust\nlet x = \"<b>\";\n```\n", &keep);
+        assert_eq!(
+            rendered.html,
+            "<pre tabindex=\"0\"><code class=\"language-rust\">let x = \"&lt;b&gt;\";\n</code></pre>\n"
+        );
     }
 
     #[test]
