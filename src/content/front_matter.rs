@@ -243,9 +243,21 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
         let offset = locate_key(block, &key_path).map_or(split.block_offset, in_block);
         let dotted = key_path.join(".");
         let message = match unknown {
-            Some(name) if path.is_empty() => format!(
-                "unknown front matter field `{name}`: medsite knows title, description, date, updated, draft, slug, weight, template, aliases, taxonomies and extra; put your own fields under `extra`"
-            ),
+            Some(name) if path.is_empty() => {
+                const KNOWN: [&str; 11] = [
+                    "title", "description", "date", "updated", "draft", "slug", "weight",
+                    "template", "aliases", "taxonomies", "extra",
+                ];
+                match crate::diagnostics::did_you_mean(&name, KNOWN) {
+                    Some(guess) => format!(
+                        "unknown front matter field `{name}` (did you mean `{guess}`?); put your own fields under `extra`"
+                    ),
+                    None => format!(
+                        "unknown front matter field `{name}`: medsite knows {}; put your own fields under `extra`",
+                        KNOWN.join(", ")
+                    ),
+                }
+            }
             _ => format!("`{dotted}`: {}", plain_serde_message(&inner)),
         };
         error_at(offset, "front-matter-type", message)
