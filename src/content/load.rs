@@ -15,6 +15,10 @@ use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::{self, LinkTarget};
 
+/// Markdown files larger than this are refused, so that no single file can
+/// push a build past a gigabyte of memory.
+pub const MAX_MARKDOWN_BYTES: u64 = 16_000_000;
+
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -579,6 +583,20 @@ pub fn load(
 
 fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Diagnostic> {
     let display = diagnostics::display_path(root, path);
+    // A bound on what one file may cost: pages are articles, not data dumps.
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > MAX_MARKDOWN_BYTES
+    {
+        return Err(Diagnostic::error(
+            &display,
+            "file-too-large",
+            format!(
+                "the file is {} MB; medsite reads Markdown files of up to {} MB",
+                metadata.len() / 1_000_000,
+                MAX_MARKDOWN_BYTES / 1_000_000
+            ),
+        ));
+    }
     let bytes =
         crate::fs::read(path).map_err(|e| Diagnostic::error(&display, "io", e.to_string()))?;
     let text = match String::from_utf8(bytes) {
