@@ -402,9 +402,7 @@ fn scan_yaml(block: &str) -> Result<(), (usize, String)> {
 /// Refuses duplicate keys in JSON front matter, which serde_json would
 /// otherwise resolve silently by keeping the last one.
 fn check_json_duplicates(block: &str) -> Result<(), serde_json::Error> {
-    use serde::de::{
-        DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Visitor,
-    };
+    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
 
     struct Unique;
 
