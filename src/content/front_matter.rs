@@ -325,10 +325,15 @@ fn scan_yaml(block: &str) -> Result<(), (usize, String)> {
     let mut documents = 0usize;
     loop {
         let (event, mark) = parser.next_token().map_err(|error| {
-            (
-                error.marker().index(),
-                format!("invalid YAML: {}", error.info()),
-            )
+            let mut offset = error.marker().index();
+            // YAML forbids tabs for indentation; point at the tab itself,
+            // not at the scalar the parser was reading.
+            if error.info().contains("tab")
+                && let Some(tab) = block.get(offset..).and_then(|rest| rest.find('\t'))
+            {
+                offset += tab;
+            }
+            (offset, format!("invalid YAML: {}", error.info()))
         })?;
         let offset = mark.index();
         let refuse = |message: &str| Err((offset, message.to_string()));

@@ -17,7 +17,7 @@ use crate::markdown::{self, LinkTarget};
 
 /// Markdown files larger than this are refused, so that no single file can
 /// push a build past a gigabyte of memory.
-pub const MAX_MARKDOWN_BYTES: u64 = 16_000_000;
+pub const MAX_MARKDOWN_BYTES: u64 = 4_000_000;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
