@@ -335,7 +335,7 @@ fn no_input_takes_over_a_gigabyte_or_ten_seconds() {
     let bomb = format!(
         "---\ntitle: A\na: &a [{}]\nb: [{}]\n---\n",
         ["\"lol\""; 9].join(","),
-        vec!["*a"; 9].join(",")
+        ["*a"; 9].join(",")
     );
     let cases: Vec<(&str, String, Option<i32>)> = vec![
         ("alias bomb", bomb, Some(1)),
