@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod careers_site;
+mod deploy;
 mod errors;
 mod golden;
 mod output_folder;
