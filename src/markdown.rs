@@ -130,35 +130,14 @@ pub fn render(
                     _ => continue,
                 }
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite(&dest_url, range.start, resolve, &mut rendered.problems)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite(&dest_url, range.start, resolve, &mut rendered.problems)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag
+                    && let Some(url) =
+                        rewrite(dest_url, range.start, resolve, &mut rendered.problems)
+                {
+                    *dest_url = url;
+                }
+                Event::Start(tag)
             }
             Event::Text(ref text) => {
                 rendered.word_count += text.split_whitespace().count();
