@@ -17,6 +17,10 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::{self, LinkTarget};
 use crate::schema::Schemas;
 
+/// Markdown files larger than this are refused, so that no single file can
+/// push a build past a gigabyte of memory.
+pub const MAX_MARKDOWN_BYTES: u64 = 4_000_000;
+
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -501,17 +505,24 @@ pub fn load(
     let rendered_pages: Vec<(markdown::Rendered, Vec<Diagnostic>)> = pages
         .par_iter()
         .zip(&page_texts)
-        .map(|(page, file)| render_markdown(file, &page.path, &targets))
+        .map(|(page, file)| render_markdown(file, &page.path, &targets, config.markdown))
         .collect();
     for (page, (rendered, problems)) in pages.iter_mut().zip(rendered_pages) {
         page.rendered = rendered;
-        errors.extend(problems);
+        let (new_errors, new_warnings): (Vec<_>, Vec<_>) =
+            problems.into_iter().partition(Diagnostic::is_error);
+        errors.extend(new_errors);
+        warnings.extend(new_warnings);
     }
     for (section, file) in sections.iter_mut().zip(&section_texts) {
         if let Some(file) = file {
-            let (rendered, problems) = render_markdown(file, &section.path, &targets);
+            let (rendered, problems) =
+                render_markdown(file, &section.path, &targets, config.markdown);
             section.rendered = rendered;
-            errors.extend(problems);
+            let (new_errors, new_warnings): (Vec<_>, Vec<_>) =
+                problems.into_iter().partition(Diagnostic::is_error);
+            errors.extend(new_errors);
+            warnings.extend(new_warnings);
         }
     }
 
@@ -631,6 +642,20 @@ pub fn load(
 
 fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Diagnostic> {
     let display = diagnostics::display_path(root, path);
+    // A bound on what one file may cost: pages are articles, not data dumps.
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > MAX_MARKDOWN_BYTES
+    {
+        return Err(Diagnostic::error(
+            &display,
+            "file-too-large",
+            format!(
+                "the file is {} MB; medsite reads Markdown files of up to {} MB",
+                metadata.len() / 1_000_000,
+                MAX_MARKDOWN_BYTES / 1_000_000
+            ),
+        ));
+    }
     let bytes =
         crate::fs::read(path).map_err(|e| Diagnostic::error(&display, "io", e.to_string()))?;
     let text = match String::from_utf8(bytes) {
@@ -712,15 +737,20 @@ fn render_markdown(
     file: &ParsedFile,
     page_path: &str,
     targets: &HashMap<String, String>,
+    options: markdown::MarkdownOptions,
 ) -> (markdown::Rendered, Vec<Diagnostic>) {
     let folder = parent_folder(&file.source);
     let resolve = |dest: &str| resolve_link(dest, &folder, page_path, targets);
-    let mut rendered = markdown::render(file.body(), &resolve);
+    let mut rendered = markdown::render(file.body(), options, &resolve);
     let problems = std::mem::take(&mut rendered.problems)
         .into_iter()
         .map(|p| {
-            Diagnostic::error(&file.display, "broken-link", p.message)
-                .at_offset(&file.text, file.body_offset + p.offset)
+            let diagnostic = if p.is_error {
+                Diagnostic::error(&file.display, "broken-link", p.message)
+            } else {
+                Diagnostic::warning(&file.display, "script-url", p.message)
+            };
+            diagnostic.at_offset(&file.text, file.body_offset + p.offset)
         })
         .collect();
     (rendered, problems)
