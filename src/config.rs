@@ -31,6 +31,19 @@ struct RawConfig {
     sections: BTreeMap<String, SectionSettings>,
     #[serde(default)]
     feed_limit: Option<usize>,
+    #[serde(default)]
+    search: bool,
+    #[serde(default)]
+    markdown: MarkdownSettings,
+}
+
+/// `[markdown]` in site.toml.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownSettings {
+    /// `pass` (default), `escape` or `strip`; script URLs are always dropped.
+    #[serde(default)]
+    pub raw_html: crate::markdown::RawHtml,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +71,9 @@ pub struct SectionSettings {
     pub template: Option<String>,
     /// Template for the section's pages (default `page.html`).
     pub page_template: Option<String>,
+    /// JSON Schema file (relative to the site root) that every page's front
+    /// matter in this section must satisfy, e.g. `schemas/career.schema.json`.
+    pub schema: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,14 +100,18 @@ pub struct Config {
     /// Keyed by section folder relative to `content/`, e.g. `careers`.
     pub sections: BTreeMap<String, SectionSettings>,
     pub feed_limit: usize,
+    /// Build a client-side search index (pagefind) into `pagefind/`.
+    pub search: bool,
+    pub markdown: crate::markdown::MarkdownOptions,
 }
 
 impl Config {
     /// Parses the text of `site.toml`; every problem points into that file.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let raw: RawConfig = toml::from_str(text).map_err(|error| {
-            let mut diagnostic =
-                Diagnostic::error(CONFIG_FILE, "config", error.message().to_string());
+            let message = crate::diagnostics::unknown_key_message(error.message(), "site.toml")
+                .unwrap_or_else(|| error.message().to_string());
+            let mut diagnostic = Diagnostic::error(CONFIG_FILE, "config", message);
             if let Some(span) = error.span() {
                 diagnostic = diagnostic.at_offset(text, span.start);
             }
@@ -148,6 +168,10 @@ impl Config {
                 .map(|(key, value)| (key.trim_matches('/').to_string(), value))
                 .collect(),
             feed_limit: raw.feed_limit.unwrap_or(20),
+            search: raw.search,
+            markdown: crate::markdown::MarkdownOptions {
+                raw_html: raw.markdown.raw_html,
+            },
         })
     }
 
@@ -237,7 +261,9 @@ mod tests {
         let errors = Config::parse("title = \"x\"\ntheem = \"default\"\n").unwrap_err();
         let shown = errors[0].to_string();
         assert!(
-            shown.starts_with("site.toml:2:1: error: unknown field `theem`"),
+            shown.starts_with(
+                "site.toml:2:1: error: unknown key `theem` in site.toml (did you mean `theme`?)"
+            ),
             "{shown}"
         );
     }

@@ -16,6 +16,7 @@
 //! `watch` redoes only what a change affects.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod context;
@@ -23,10 +24,13 @@ pub mod diagnostics;
 pub mod fs;
 pub mod json_ld;
 pub mod markdown;
+pub mod new;
 pub mod output;
 pub mod progress;
 pub mod rebuild;
 pub mod render;
+pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod templates;
 pub mod watch;

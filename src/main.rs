@@ -7,24 +7,56 @@ use clap::Parser;
 use medsite::diagnostics::Report;
 
 fn main() {
-    let result = match cli::Cli::parse().command {
+    let (command, result) = match cli::Cli::parse().command {
         cli::Command::Build(args) => {
             let quiet = args.quiet;
-            medsite::build::run(&args.into_options()).map(|summary| {
+            let result = medsite::build::run(&args.into_options()).map(|summary| {
                 eprint!("{}", Report(&summary.warnings));
                 if !quiet {
                     println!("{summary}");
                 }
-            })
+                0
+            });
+            ("build", result)
+        }
+        cli::Command::Check(args) => {
+            let format = args.format;
+            let result = medsite::check::run(&args.into_options()).map(|report| {
+                match format {
+                    cli::Format::Json => println!("{}", report.to_json()),
+                    cli::Format::Human if report.passed() => {
+                        eprint!("{}", Report(&report.diagnostics));
+                        println!("{report}");
+                    }
+                    cli::Format::Human => eprintln!("{}{report}", Report(&report.diagnostics)),
+                }
+                if report.passed() { 0 } else { 1 }
+            });
+            ("check", result)
+        }
+        cli::Command::New(args) => {
+            let result = medsite::new::run(&args.into_options()).map(|created| {
+                println!("{created}");
+                0
+            });
+            ("new", result)
         }
         cli::Command::Watch(args) => {
             let options = args.into_options();
-            medsite::watch::run(&options, |result| medsite::watch::print(&options, result))
+            let result =
+                medsite::watch::run(&options, |result| medsite::watch::print(&options, result));
+            ("watch", result.map(|()| 0))
         }
-        cli::Command::Serve(args) => medsite::serve::run(&args.into_options()),
+        cli::Command::Serve(args) => (
+            "serve",
+            medsite::serve::run(&args.into_options()).map(|()| 0),
+        ),
     };
-    if let Err(failure) = result {
-        eprint!("{}", failure.describe());
-        std::process::exit(failure.exit_code());
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(failure) => {
+            eprint!("{}", failure.describe(command));
+            std::process::exit(failure.exit_code());
+        }
     }
 }

@@ -24,6 +24,7 @@ use crate::context;
 use crate::diagnostics::Diagnostic;
 use crate::output;
 use crate::render::{self, Content, Job, Output, Target};
+use crate::search;
 use crate::templates::Templates;
 
 /// What a rebuild needs to know, free of any CLI library.
@@ -198,7 +199,10 @@ impl Rebuilder {
         check_outputs(&site, &plan, &mut outputs)?;
         let jobs = match &self.built {
             Some(built) if !pending.everything && !pending.templates => {
-                let tainted = built.templates.calling("get_section");
+                let tainted = Tainted {
+                    by_sections: built.templates.calling("get_section"),
+                    by_pages: built.templates.calling("get_pages"),
+                };
                 affected_jobs(&built.site, &site, &tainted, &plan)
             }
             _ => plan.clone(),
@@ -206,6 +210,23 @@ impl Rebuilder {
         let tera = render::site_tera(&site, &templates);
         let mut rendered =
             render::render_jobs(&site, &templates, &tera, &jobs).map_err(Failure::Content)?;
+        let pages_rendered = jobs
+            .iter()
+            .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
+        let pages_removed = self.built.as_ref().is_some_and(|built| {
+            built.site.pages.len() + built.site.sections.len()
+                != site.pages.len() + site.sections.len()
+                || built.outputs.keys().any(|path| !outputs.contains_key(path))
+        });
+        let previous = self.built.as_ref().map(|built| &built.outputs);
+        add_search_index(
+            &site,
+            &plan,
+            &mut rendered,
+            &mut outputs,
+            previous.filter(|_| !pages_rendered && !pages_removed),
+            &self.output_dir,
+        )?;
 
         let changes = match &self.built {
             None => {
@@ -320,16 +341,41 @@ impl Rebuilder {
             .cloned()
             .collect();
         let tera = render::site_tera(site, &built.templates);
-        let rendered = match render::render_jobs(site, &built.templates, &tera, &jobs) {
+        // Only the search index's files can come and go on this path.
+        let index_prefix = format!("{}/", search::FOLDER);
+        let before: Vec<String> = built
+            .outputs
+            .keys()
+            .filter(|path| path.starts_with(&index_prefix))
+            .cloned()
+            .collect();
+        let rendered = render::render_jobs(site, &built.templates, &tera, &jobs)
+            .map_err(Failure::Content)
+            .and_then(|mut rendered| {
+                add_search_index(
+                    site,
+                    &built.plan,
+                    &mut rendered,
+                    &mut built.outputs,
+                    None,
+                    &self.output_dir,
+                )
+                .map(|()| rendered)
+            });
+        let rendered = match rendered {
             Ok(rendered) => rendered,
-            Err(errors) => {
+            Err(failure) => {
                 // The site in memory is patched but the output is not:
                 // render everything next time.
                 self.pending.templates = true;
-                return Err(Failure::Content(errors));
+                return Err(failure);
             }
         };
-        let changes = match output::update(&rendered, &[], &self.output_dir) {
+        let removed: Vec<String> = before
+            .into_iter()
+            .filter(|path| !built.outputs.contains_key(path))
+            .collect();
+        let changes = match output::update(&rendered, &removed, &self.output_dir) {
             Ok(changes) => changes,
             Err(error) => {
                 self.pending.templates = true;
@@ -352,6 +398,56 @@ impl Rebuilder {
             elapsed: started.elapsed(),
         }))
     }
+}
+
+/// Adds the search index (`search = true` in `site.toml`) to `rendered`
+/// and its files to `outputs`, as `render::render` does for a full build:
+/// pagefind has no incremental API, so every page and section is indexed
+/// again, those not rendered now as they are in the output folder. With
+/// `unchanged` (no page was rendered or removed), the previous index files
+/// are kept instead.
+fn add_search_index(
+    site: &Site,
+    plan: &[Job],
+    rendered: &mut Output,
+    outputs: &mut BTreeMap<String, Option<PathBuf>>,
+    unchanged: Option<&BTreeMap<String, Option<PathBuf>>>,
+    output_dir: &Path,
+) -> Result<(), Failure> {
+    let prefix = format!("{}/", search::FOLDER);
+    outputs.retain(|path, _| !path.starts_with(&prefix));
+    if !site.config.search {
+        return Ok(());
+    }
+    if let Some(previous) = unchanged {
+        for path in previous.keys().filter(|p| p.starts_with(&prefix)) {
+            outputs.insert(path.clone(), None);
+        }
+        return Ok(());
+    }
+    let mut texts: Vec<(&str, String)> = Vec::new();
+    for job in plan
+        .iter()
+        .filter(|job| matches!(job.target, Target::Page(_) | Target::Section(_)))
+    {
+        let html = match rendered.files.get(&job.output) {
+            Some(Content::Bytes(bytes)) => String::from_utf8(bytes.clone()).ok(),
+            _ => std::fs::read_to_string(output_dir.join(&job.output)).ok(),
+        };
+        if let Some(html) = html {
+            texts.push((&job.path, html));
+        }
+    }
+    let documents: Vec<search::Document<'_>> = texts
+        .iter()
+        .map(|(path, html)| search::Document { path, html })
+        .collect();
+    let files = search::index(site, &documents).map_err(|d| Failure::Content(vec![d]))?;
+    for (path, bytes) in files {
+        outputs.insert(path.clone(), None);
+        rendered.files.insert(path, Content::Bytes(bytes));
+    }
+    Ok(())
 }
 
 /// Lists every output path (with the file copied there, if any), refusing
@@ -455,13 +551,24 @@ fn section_link(section: &Section) -> (&str, Option<&str>, &str) {
     )
 }
 
+/// Templates that read more than their own job's context, by name (as jobs
+/// name them): see [`Templates::calling`].
+#[derive(Debug, Clone, Default)]
+pub struct Tainted {
+    /// Templates that call `get_section` (any section, with its pages).
+    pub by_sections: BTreeSet<String>,
+    /// Templates that call `get_pages` (every page's title, description,
+    /// path and section title).
+    pub by_pages: BTreeSet<String>,
+}
+
 /// The jobs of `plan` (for `new`) whose output may differ from the one
 /// rendered for `old`. Each output reads a known part of the site; a job is
 /// kept when that part changed. When the sections themselves changed, every
 /// job is kept. `tainted` names the templates that call `get_section`,
 /// which can read any section: they are re-rendered when a section's list
 /// may have changed.
-pub fn affected_jobs(old: &Site, new: &Site, tainted: &BTreeSet<String>, plan: &[Job]) -> Vec<Job> {
+pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) -> Vec<Job> {
     let same_structure = old.sections.len() == new.sections.len()
         && old
             .sections
@@ -553,6 +660,10 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &BTreeSet<String>, plan: &
         })
         .collect();
     let any_section_dirty = section_dirty.iter().any(|&d| d);
+    // `get_pages` shows titles, descriptions, paths and section titles.
+    let page_index_changed = pages_added_or_removed
+        || listing_changed.iter().any(|&c| c)
+        || link_changed.iter().any(|&c| c);
 
     // Terms: a term's shown name is its first spelling, so one page can
     // rename a term on every page that carries it.
@@ -668,7 +779,9 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &BTreeSet<String>, plan: &
                 // They read only site.toml and templates, which rebuild everything.
                 Target::NotFound | Target::Robots => false,
             };
-            dirty || (any_section_dirty && tainted.contains(&job.template))
+            dirty
+                || (any_section_dirty && tainted.by_sections.contains(&job.template))
+                || (page_index_changed && tainted.by_pages.contains(&job.template))
         })
         .cloned()
         .collect()

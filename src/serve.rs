@@ -73,7 +73,7 @@ impl Message {
         let outcome = match result {
             Err(failure) => {
                 return Message::Error {
-                    text: failure.describe(),
+                    text: failure.describe("build"),
                 };
             }
             Ok(outcome) => outcome,

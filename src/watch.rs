@@ -199,7 +199,7 @@ pub fn print(options: &WatchOptions, result: &Result<Outcome, Failure>) {
             }
         }
         Err(failure) => {
-            eprint!("{}", failure.describe());
+            eprint!("{}", failure.describe("build"));
             eprintln!("(the output folder keeps the last good build)");
         }
     }

@@ -20,12 +20,18 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::front_matter::{self, FrontMatter, Split};
+use super::front_matter::{self, Format, FrontMatter, Split};
+use super::locate::{self, Segment};
 use super::paths;
 use super::{Page, Section, Site, TaxonomyTerms, Term};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::{self, LinkTarget, Rendered};
+use crate::schema::Schemas;
+
+/// Markdown files larger than this are refused, so that no single file can
+/// push a build past a gigabyte of memory.
+pub const MAX_MARKDOWN_BYTES: u64 = 4_000_000;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
@@ -43,6 +49,9 @@ struct ParsedFile {
     block_offset: usize,
     block_len: usize,
     body_offset: usize,
+    format: Option<Format>,
+    /// The whole front matter as parsed, for schema validation.
+    value: serde_json::Value,
     /// Shared with the page or section made from the file.
     front: Arc<FrontMatter>,
 }
@@ -60,6 +69,15 @@ impl ParsedFile {
             .map_or(self.block_offset.saturating_sub(1), |o| {
                 self.block_offset + o
             });
+        Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
+    }
+
+    /// A diagnostic at the element `path` (keys and list indexes) of the
+    /// front matter, or at its nearest ancestor found, or at the opening
+    /// fence.
+    fn at_path(&self, path: &[Segment], code: &'static str, message: String) -> Diagnostic {
+        let block = &self.text[self.block_offset..self.block_offset + self.block_len];
+        let offset = locate::offset_in_file(block, self.block_offset, self.format, path);
         Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
     }
 }
@@ -390,7 +408,7 @@ impl ContentCache {
                 continue;
             }
             let new = Arc::new(parse_text(relative, old.display.clone(), text).ok()?);
-            if new.front != old.front {
+            if new.front != old.front || new.value != old.value {
                 return None;
             }
             let (target, page_path, before) =
@@ -410,7 +428,7 @@ impl ContentCache {
                         (Target::Section(s), &section.path, &section.rendered)
                     }
                 };
-            let rendered = render_markdown(&new, page_path, &lookup);
+            let rendered = render_markdown(&new, page_path, &lookup, site.config.markdown);
             if !rendered.problems.is_empty() || rendered.rendered.summary != before.summary {
                 return None;
             }
@@ -447,13 +465,18 @@ impl ContentCache {
         let root = root.as_path();
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
-        if !root.join("content").is_dir() {
+        let content_dir = root.join("content");
+        if !content_dir.is_dir() {
             return Err(vec![Diagnostic::error(
                 "content",
                 "content-missing",
                 "the site has no `content/` folder",
             )]);
         }
+        let schemas = Schemas::load(root, &config).unwrap_or_else(|problems| {
+            errors.extend(problems);
+            Schemas::default()
+        });
 
         // 1. What the walk found.
         let mut files: Vec<Arc<ParsedFile>> = Vec::new();
@@ -545,6 +568,44 @@ impl ContentCache {
             let parent = nearest_section(&parent_folder(&sections[index].folder));
             sections[index].parent = Some(parent);
             sections[parent].subsections.push(index);
+        }
+
+        // 3b. Schemas: each page's whole front matter against its section's
+        // schema, before anything else can skip the page, so that one run
+        // reports every violation. Placeholders left by `medsite new` warn.
+        for folder in schemas.folders() {
+            if !content_dir.join(folder).is_dir() {
+                errors.push(Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    "schema-invalid",
+                    format!(
+                        "`[sections.{folder}]` has a schema, but there is no folder `content/{folder}/`"
+                    ),
+                ));
+            }
+        }
+        for file in page_files.iter().chain(section_texts.iter().flatten()) {
+            let is_page = !file.source.ends_with("_index.md");
+            let violations = match schemas.for_folder(&page_folder(&file.source)) {
+                Some(schema) if is_page => schema.validate(&file.value),
+                _ => Vec::new(),
+            };
+            // A placeholder the schema already refuses (a year, a URL) is
+            // reported once, as that error.
+            for (path, _) in crate::schema::placeholders(&file.value) {
+                if !violations.iter().any(|v| v.at == path) {
+                    let message = format!(
+                        "{}: placeholder left by `medsite new`: replace it with a sourced value, or remove the key if it is optional",
+                        locate::FieldPath(path.clone())
+                    );
+                    let mut diagnostic = file.at_path(&path, "placeholder", message);
+                    diagnostic.severity = crate::diagnostics::Severity::Warning;
+                    warnings.push(diagnostic);
+                }
+            }
+            for violation in violations {
+                errors.push(file.at_path(&violation.at, "schema", violation.message));
+            }
         }
 
         // 4. Pages: URL, section, title, dates.
@@ -781,32 +842,43 @@ impl ContentCache {
             )
             .collect();
         let cache = &self.markdown;
+        let markdown_options = config.markdown;
         // `None`: the cached rendering is still right.
         let fresh: Vec<Option<CachedMarkdown>> = to_render
             .par_iter()
             .map(|&(file, path)| match cache.get(&file.source) {
                 Some(cached) if cached.is_valid_for(file, path, &targets) => None,
-                _ => Some(render_markdown(file, path, &|key| {
-                    targets.get(key).cloned()
-                })),
+                _ => Some(render_markdown(
+                    file,
+                    path,
+                    &|key| targets.get(key).cloned(),
+                    markdown_options,
+                )),
             })
             .collect();
         let rendered_count = fresh.len();
         let mut fresh = fresh.into_iter();
-        let mut take = |source: &str, errors: &mut Vec<Diagnostic>| {
-            if let Some(new) = fresh.next().expect("one rendering per file") {
-                self.markdown.insert(source.to_string(), new);
-            }
-            let cached = &self.markdown[source];
-            errors.extend(cached.problems.iter().cloned());
-            Arc::clone(&cached.rendered)
-        };
+        let mut take =
+            |source: &str, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>| {
+                if let Some(new) = fresh.next().expect("one rendering per file") {
+                    self.markdown.insert(source.to_string(), new);
+                }
+                let cached = &self.markdown[source];
+                for problem in &cached.problems {
+                    if problem.is_error() {
+                        errors.push(problem.clone());
+                    } else {
+                        warnings.push(problem.clone());
+                    }
+                }
+                Arc::clone(&cached.rendered)
+            };
         for page in &mut pages {
-            page.rendered = take(&page.source, &mut errors);
+            page.rendered = take(&page.source, &mut errors, &mut warnings);
         }
         for (section, file) in sections.iter_mut().zip(&section_texts) {
             if file.is_some() {
-                section.rendered = take(&section.source, &mut errors);
+                section.rendered = take(&section.source, &mut errors, &mut warnings);
             }
         }
         // Forget renderings of files that are gone, so a long watch does not grow.
@@ -914,7 +986,10 @@ impl ContentCache {
             }
         }
 
+        diagnostics::sort(&mut warnings);
         if !errors.is_empty() {
+            // The warnings too: one run shows everything it found.
+            errors.append(&mut warnings);
             diagnostics::sort(&mut errors);
             errors.dedup();
             return Err(errors);
@@ -945,6 +1020,20 @@ pub fn load(
 /// Reads a Markdown file as UTF-8 text without a byte-order mark.
 fn read_file(root: &Path, path: &Path) -> Result<String, Diagnostic> {
     let display = diagnostics::display_path(root, path);
+    // A bound on what one file may cost: pages are articles, not data dumps.
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > MAX_MARKDOWN_BYTES
+    {
+        return Err(Diagnostic::error(
+            &display,
+            "file-too-large",
+            format!(
+                "the file is {} MB; medsite reads Markdown files of up to {} MB",
+                metadata.len() / 1_000_000,
+                MAX_MARKDOWN_BYTES / 1_000_000
+            ),
+        ));
+    }
     let bytes =
         crate::fs::read(path).map_err(|e| Diagnostic::error(&display, "io", e.to_string()))?;
     let text = match String::from_utf8(bytes) {
@@ -970,10 +1059,17 @@ fn read_file(root: &Path, path: &Path) -> Result<String, Diagnostic> {
 fn parse_text(relative: &str, display: String, text: String) -> Result<ParsedFile, Diagnostic> {
     let split: Split<'_> = front_matter::split(&text)
         .map_err(|e| Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset))?;
-    let front = front_matter::parse(&split)
-        .map_err(|e| Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset))?;
-    let (block_offset, block_len, body_offset) =
-        (split.block_offset, split.block.len(), split.body_offset);
+    let to_diagnostic = |e: front_matter::FrontMatterError| {
+        Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset)
+    };
+    let value = front_matter::parse_value(&split).map_err(to_diagnostic)?;
+    let front = front_matter::from_value(&split, &value).map_err(to_diagnostic)?;
+    let (block_offset, block_len, body_offset, format) = (
+        split.block_offset,
+        split.block.len(),
+        split.body_offset,
+        split.format,
+    );
     Ok(ParsedFile {
         source: relative.to_string(),
         display,
@@ -981,6 +1077,8 @@ fn parse_text(relative: &str, display: String, text: String) -> Result<ParsedFil
         block_offset,
         block_len,
         body_offset,
+        format,
+        value,
         front: Arc::new(front),
     })
 }
@@ -1023,6 +1121,7 @@ fn render_markdown(
     file: &Arc<ParsedFile>,
     page_path: &str,
     targets: &(dyn Fn(&str) -> Option<String> + Sync),
+    options: markdown::MarkdownOptions,
 ) -> CachedMarkdown {
     let folder = parent_folder(&file.source);
     let lookups = RefCell::new(Vec::new());
@@ -1032,12 +1131,16 @@ fn render_markdown(
         found
     };
     let resolve = |dest: &str| resolve_link_with(dest, &folder, page_path, &lookup);
-    let mut rendered = markdown::render(file.body(), &resolve);
+    let mut rendered = markdown::render(file.body(), options, &resolve);
     let problems = std::mem::take(&mut rendered.problems)
         .into_iter()
         .map(|p| {
-            Diagnostic::error(&file.display, "broken-link", p.message)
-                .at_offset(&file.text, file.body_offset + p.offset)
+            let diagnostic = if p.is_error {
+                Diagnostic::error(&file.display, "broken-link", p.message)
+            } else {
+                Diagnostic::warning(&file.display, "script-url", p.message)
+            };
+            diagnostic.at_offset(&file.text, file.body_offset + p.offset)
         })
         .collect();
     CachedMarkdown {
@@ -1087,24 +1190,40 @@ fn resolve_link_with(
         Some(fragment) => format!("{url}#{fragment}"),
         None => url,
     };
-    let key = if let Some(rest) = target.strip_prefix("@/") {
-        normalise(rest)
-    } else if target.ends_with(".md") && !target.starts_with('/') {
-        normalise(&if folder.is_empty() {
-            target.to_string()
-        } else {
-            format!("{folder}/{target}")
-        })
-    } else if let Some(absolute) = target.strip_prefix('/') {
-        return LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, absolute)));
-    } else {
-        return LinkTarget::Keep;
+    let key = match linked_source(target, folder) {
+        Some(key) => key,
+        None => {
+            return match target.strip_prefix('/') {
+                Some(absolute) => {
+                    LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, absolute)))
+                }
+                None => LinkTarget::Keep,
+            };
+        }
     };
     match key.and_then(|key| lookup(&key)) {
         Some(path) => LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, &path))),
         None => LinkTarget::Broken(format!(
             "link to `{target}`: no such file in content/ (or it is a draft)"
         )),
+    }
+}
+
+/// The content file (relative to `content/`) that a link target written in
+/// `folder` names: `Some(Some(key))` for `@/x.md` and relative `x.md`
+/// links, `Some(None)` when such a link climbs out of `content/`, `None`
+/// for any other kind of link. `target` has no `#fragment`.
+pub fn linked_source(target: &str, folder: &str) -> Option<Option<String>> {
+    if let Some(rest) = target.strip_prefix("@/") {
+        Some(normalise(rest))
+    } else if target.ends_with(".md") && !target.starts_with('/') {
+        Some(normalise(&if folder.is_empty() {
+            target.to_string()
+        } else {
+            format!("{folder}/{target}")
+        }))
+    } else {
+        None
     }
 }
 
@@ -1121,6 +1240,17 @@ fn normalise(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// The content folder a page belongs to: its own folder, or for a page
+/// bundle (`a/b/index.md`) the folder holding the bundle.
+fn page_folder(source: &str) -> String {
+    let folder = parent_folder(source);
+    if source == "index.md" || source.ends_with("/index.md") {
+        parent_folder(&folder)
+    } else {
+        folder
+    }
 }
 
 fn parent_folder(path: &str) -> String {

@@ -1,11 +1,18 @@
 //! The integration tests: one binary, one module per concern. Every test
 //! runs the real `medsite` binary on a site in a temporary folder.
 
+mod bad_input;
 mod careers_site;
+mod check;
+mod deploy;
 mod errors;
 mod golden;
+mod json_ld;
+mod new;
 mod output_folder;
 mod rebuild;
+mod schema;
+mod search;
 mod serve;
 mod support;
 mod watch;

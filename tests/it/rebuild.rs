@@ -39,8 +39,10 @@ fn page(title: &str, extra_front: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n{extra_front}---\n{body}\n")
 }
 
-fn start_site() -> TempSite {
-    TempSite::with_theme(&[
+/// The site every sequence starts from; `typed` adds the search index and
+/// a template that calls `get_pages`, both of which read every page.
+fn start_site(typed: bool) -> TempSite {
+    let site = TempSite::with_theme(&[
         (
             "site.toml",
             "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\n\n[[taxonomies]]\nname = \"categories\"\n",
@@ -80,7 +82,19 @@ fn start_site() -> TempSite {
         ),
         ("content/posts/bundle/asset.txt", "asset 1\n"),
         ("static/extra.css", "body { color: red }\n"),
-    ])
+    ]);
+    if typed {
+        let config = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
+        site.write(
+            "site.toml",
+            &config.replacen("feed_limit = 3\n", "feed_limit = 3\nsearch = true\n", 1),
+        );
+        site.write(
+            "templates/taxonomy_list.html",
+            "{% extends \"base.html\" %}{% block main %}<ul>{% for p in get_pages() %}<li>{{ p.title }} ({{ p.section }}): {{ p.description }}</li>{% endfor %}</ul>{% endblock main %}\n",
+        );
+    }
+    site
 }
 
 /// Every `.md` page under `content/` except section indexes.
@@ -343,8 +357,8 @@ fn fresh_build(root: &Path, out: &Path) -> Result<BTreeMap<String, Vec<u8>>, Str
     .map_err(|failure| format!("{failure:?}"))
 }
 
-fn replay(seed: u64, steps: usize) {
-    let site = start_site();
+fn replay(seed: u64, steps: usize, typed: bool) {
+    let site = start_site(typed);
     let root = std::fs::canonicalize(site.path()).unwrap();
     let fresh = tempfile::tempdir().unwrap();
     let fresh_out = fresh.path().join("out");
@@ -422,6 +436,13 @@ fn replay(seed: u64, steps: usize) {
 #[test]
 fn randomised_edit_sequences_rebuild_like_a_fresh_build() {
     for seed in [1, 7, 42, 1234, 98765] {
-        replay(seed, 60);
+        replay(seed, 60, false);
+    }
+}
+
+#[test]
+fn randomised_edits_keep_the_search_index_and_get_pages_fresh() {
+    for seed in [3, 2024] {
+        replay(seed, 40, true);
     }
 }

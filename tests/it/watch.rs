@@ -19,7 +19,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         quiet: true,
         ..BuildOptions::default()
     })
-    .unwrap_or_else(|failure| panic!("the fresh build failed: {}", failure.describe()));
+    .unwrap_or_else(|failure| panic!("the fresh build failed: {}", failure.describe("build")));
     try_read_tree(&out.path().join("dist")).unwrap()
 }
 
