@@ -213,10 +213,14 @@ impl Rebuilder {
         let pages_rendered = jobs
             .iter()
             .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
+        let index_prefix = format!("{}/", search::FOLDER);
         let pages_removed = self.built.as_ref().is_some_and(|built| {
             built.site.pages.len() + built.site.sections.len()
                 != site.pages.len() + site.sections.len()
-                || built.outputs.keys().any(|path| !outputs.contains_key(path))
+                || built
+                    .outputs
+                    .keys()
+                    .any(|path| !path.starts_with(&index_prefix) && !outputs.contains_key(path))
         });
         let previous = self.built.as_ref().map(|built| &built.outputs);
         add_search_index(
@@ -414,6 +418,8 @@ fn add_search_index(
     unchanged: Option<&BTreeMap<String, Option<PathBuf>>>,
     output_dir: &Path,
 ) -> Result<(), Failure> {
+    // The folder belongs to the index (a site's own files there would
+    // clash with it in a full build too).
     let prefix = format!("{}/", search::FOLDER);
     outputs.retain(|path, _| !path.starts_with(&prefix));
     if !site.config.search {
@@ -444,7 +450,14 @@ fn add_search_index(
         .collect();
     let files = search::index(site, &documents).map_err(|d| Failure::Content(vec![d]))?;
     for (path, bytes) in files {
-        outputs.insert(path.clone(), None);
+        // As `render::render` refuses it: a page or file already there.
+        if outputs.insert(path.clone(), None).is_some() {
+            return Err(Failure::Content(vec![Diagnostic::error(
+                "content",
+                "duplicate-url",
+                format!("two outputs would be written to `{path}`"),
+            )]));
+        }
         rendered.files.insert(path, Content::Bytes(bytes));
     }
     Ok(())
