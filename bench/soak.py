@@ -47,6 +47,7 @@ class Counters:
         self.requests = 0
         self.failures = []
         self.reloads = 0
+        self.listeners = 0
         self.reload_event = threading.Condition(self.lock)
 
     def fail(self, what):
@@ -82,6 +83,8 @@ def listener(port, counters, stop, ready):
             counters.fail(f"reload channel: {response.status}")
             ready.release()
             return
+        with counters.lock:
+            counters.listeners += 1
         ready.release()
         while not stop.is_set():
             line = response.fp.readline()
@@ -158,8 +161,12 @@ def main():
             with open(temporary, "w", encoding="utf-8") as file:
                 file.write(original.replace(marker, f"{word} {marker}", 1))
             os.replace(temporary, path)
+            # Every listener gets each message: wait until all have this
+            # one, or a listener still reading the previous message would
+            # end the wait early.
             with counters.reload_event:
-                if not counters.reload_event.wait_for(lambda: counters.reloads > seen, timeout=10):
+                if not counters.reload_event.wait_for(
+                        lambda: counters.reloads >= seen + counters.listeners, timeout=10):
                     counters.fail(f"edit {edit}: no reload message within 10 s")
             latencies.append(time.time() - began)
             if edit == 10:

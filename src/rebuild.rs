@@ -82,6 +82,7 @@ pub struct Outcome {
     pub rendered: usize,
     /// Files in the output.
     pub files: usize,
+    /// Warnings, when they differ from those of the previous build.
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
@@ -123,6 +124,8 @@ pub struct Rebuilder {
     /// Changes not yet in a successful write: after a failure the next
     /// rebuild must still do what the failed one should have done.
     pending: Change,
+    /// The warnings last reported, so that a rebuild repeats none of them.
+    warned: Vec<Diagnostic>,
 }
 
 impl Rebuilder {
@@ -142,6 +145,7 @@ impl Rebuilder {
             output_dir,
             built: None,
             pending: Change::default(),
+            warned: Vec::new(),
         })
     }
 
@@ -277,7 +281,12 @@ impl Rebuilder {
             changed_pages,
             rendered: jobs.len(),
             files: outputs.len(),
-            warnings,
+            warnings: if warnings == self.warned {
+                Vec::new()
+            } else {
+                self.warned = warnings.clone();
+                warnings
+            },
             elapsed: started.elapsed(),
         };
         let previous = self.built.replace(Built {

@@ -142,11 +142,17 @@ pub fn run(options: &ServeOptions) -> Result<(), Failure> {
         broken,
     });
     let router = Router::new().fallback(handle).with_state(server);
+    // The port is taken now (so a busy port fails at once), but requests
+    // are answered only after the first build: until then they wait in
+    // the listen queue instead of getting a 404 for a half-built site.
+    let (first_build, first_build_done) = tokio::sync::oneshot::channel::<()>();
+    let mut first_build = Some(first_build);
     {
         let _entered = runtime.enter();
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|error| Failure::Io(error.to_string()))?;
         runtime.spawn(async move {
+            let _ = first_build_done.await;
             if let Err(error) = axum::serve(listener, router).await {
                 eprintln!("error: the server stopped: {error}");
             }
@@ -168,6 +174,9 @@ pub fn run(options: &ServeOptions) -> Result<(), Failure> {
         });
         // Nobody listening is fine.
         let _ = events.send(message);
+        if let Some(first_build) = first_build.take() {
+            let _ = first_build.send(());
+        }
     })
 }
 
