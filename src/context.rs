@@ -101,6 +101,21 @@ pub struct SectionView<'a> {
     pub subsections: Vec<SectionLink<'a>>,
 }
 
+/// One list page of a paginated section or term. Paths are site paths
+/// (`posts/page/2/`), written in templates as `{{ root }}{{ path }}`.
+#[derive(Serialize)]
+pub struct PaginatorView<'a> {
+    /// 1-based.
+    pub current_index: usize,
+    pub number_pagers: usize,
+    /// The pages of this list page only.
+    pub pages: Vec<PageSummary<'a>>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub first: String,
+    pub last: String,
+}
+
 #[derive(Serialize)]
 pub struct TaxonomyView<'a> {
     pub name: &'a str,
@@ -243,6 +258,16 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
 }
 
 pub fn section_view<'a>(site: &'a Site, section: &'a Section) -> SectionView<'a> {
+    section_view_listing(site, section, &section.pages)
+}
+
+/// A section whose `pages` are only `pages` (one list page of a paginated
+/// section), so a theme that ignores pagination still lists the right ones.
+pub fn section_view_listing<'a>(
+    site: &'a Site,
+    section: &'a Section,
+    pages: &'a [usize],
+) -> SectionView<'a> {
     SectionView {
         title: &section.title,
         description: section.front.description.as_deref().unwrap_or(""),
@@ -252,11 +277,7 @@ pub fn section_view<'a>(site: &'a Site, section: &'a Section) -> SectionView<'a>
         toc: &section.rendered.toc,
         extra: &section.front.extra,
         ancestors: section_ancestors(site, section.parent),
-        pages: section
-            .pages
-            .iter()
-            .map(|&i| page_summary(site, &site.pages[i]))
-            .collect(),
+        pages: summaries(site, pages),
         subsections: section
             .subsections
             .iter()
@@ -291,15 +312,54 @@ pub fn taxonomy_view(taxonomy: &TaxonomyTerms) -> TaxonomyView<'_> {
 }
 
 pub fn term_view<'a>(site: &'a Site, term: &'a Term) -> TermView<'a> {
+    term_view_listing(site, term, &term.pages)
+}
+
+/// A term whose `pages` are only `pages` (one list page); `count` stays
+/// the number of all its pages.
+pub fn term_view_listing<'a>(site: &'a Site, term: &'a Term, pages: &'a [usize]) -> TermView<'a> {
     TermView {
         name: &term.name,
         slug: &term.slug,
         path: &term.path,
         count: term.pages.len(),
-        pages: term
-            .pages
-            .iter()
-            .map(|&i| page_summary(site, &site.pages[i]))
-            .collect(),
+        pages: summaries(site, pages),
+    }
+}
+
+fn summaries<'a>(site: &'a Site, pages: &[usize]) -> Vec<PageSummary<'a>> {
+    pages
+        .iter()
+        .map(|&i| page_summary(site, &site.pages[i]))
+        .collect()
+}
+
+/// List page `current` (1-based) of `number_pagers` for the list at site
+/// path `base`, showing `pages`.
+pub fn paginator_view<'a>(
+    site: &'a Site,
+    base: &str,
+    current: usize,
+    number_pagers: usize,
+    pages: &[usize],
+) -> PaginatorView<'a> {
+    PaginatorView {
+        current_index: current,
+        number_pagers,
+        pages: summaries(site, pages),
+        previous: (current > 1).then(|| pager_path(base, current - 1)),
+        next: (current < number_pagers).then(|| pager_path(base, current + 1)),
+        first: base.to_string(),
+        last: pager_path(base, number_pagers),
+    }
+}
+
+/// Site path of list page `index` (1-based) of the list at `base`: the
+/// first is the list itself, later ones are `page/2/`, `page/3/`...
+pub fn pager_path(base: &str, index: usize) -> String {
+    if index <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{index}/")
     }
 }

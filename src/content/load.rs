@@ -467,6 +467,7 @@ pub fn load(
             name: t.name.clone(),
             title: t.title.clone(),
             path: format!("{}/", t.slug),
+            paginate_by: t.paginate_by,
             terms: Vec::new(),
         })
         .collect();

@@ -173,7 +173,7 @@ fn unknown_site_toml_key_is_named_with_its_line() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "site.toml:3:1: error: unknown field `base_ulr`, expected one of `title`, `description`, `base_url`, `language`, `theme`, `taxonomies`, `menu`, `sections`, `feed_limit`\n  |\n3 | base_ulr = \"https://example.org/\"\n  | ^\n\nerror: build failed with 1 error\n"
+        "site.toml:3:1: error: unknown field `base_ulr`, expected one of `title`, `description`, `base_url`, `language`, `theme`, `taxonomies`, `menu`, `sections`, `feed_limit`, `feeds`\n  |\n3 | base_ulr = \"https://example.org/\"\n  | ^\n\nerror: build failed with 1 error\n"
     );
 }
 

@@ -95,3 +95,8 @@ fn site_templates_and_static_files_override_the_theme() {
 fn feeds_sitemap_robots_taxonomies_aliases_with_base_url() {
     check_fixture("feeds-taxonomies-aliases", &[]);
 }
+
+#[test]
+fn sections_and_terms_paginate_and_every_list_has_a_feed() {
+    check_fixture("pagination-and-feeds", &[]);
+}
