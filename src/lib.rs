@@ -24,4 +24,5 @@ pub mod markdown;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod stamp;
 pub mod templates;

@@ -7,6 +7,12 @@ use clap::Parser;
 use medsite::build::Failure;
 use medsite::diagnostics::Report;
 
+// A build allocates and frees millions of small strings and template
+// values across threads; mimalloc spends far less time on them than the
+// system allocator (measured in bench/RESULTS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = cli::Cli::parse();
     let result = match cli.command {
