@@ -1,9 +1,18 @@
 //! The template context: the theme's public API. These borrowed view types
 //! decide exactly what a template can see; README.md documents each field.
+//!
+//! A page's summary shows up in many lists (its section's list page, each
+//! of its terms' list pages, `get_section`). [`Summaries`] serializes each
+//! once into a Tera value, which is reference-counted, so every further
+//! list costs a pointer copy; the `*_value` functions put those shared
+//! lists into the serialized views.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
+use tera::Value;
+use tera::value::Key;
 
 use crate::config::MenuItem;
 use crate::content::{Page, Section, Site, TaxonomyTerms, Term};
@@ -169,26 +178,24 @@ fn long(date: Option<jiff::civil::Date>) -> Option<String> {
 }
 
 fn page_terms<'a>(site: &'a Site, page: &'a Page) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
-    let mut map = BTreeMap::new();
-    for taxonomy in &site.taxonomies {
-        let Some(values) = page.front.taxonomies.get(&taxonomy.name) else {
-            continue;
-        };
-        let links = values
-            .iter()
-            .filter_map(|value| {
-                let slug = slug::slugify(value);
-                taxonomy.terms.iter().find(|t| t.slug == slug)
-            })
-            .map(|term| TermLink {
-                name: &term.name,
-                slug: &term.slug,
-                path: &term.path,
-            })
-            .collect();
-        map.insert(taxonomy.name.as_str(), links);
-    }
-    map
+    page.terms
+        .iter()
+        .map(|(taxonomy, terms)| {
+            let taxonomy = &site.taxonomies[*taxonomy];
+            let links = terms
+                .iter()
+                .map(|&term| {
+                    let term = &taxonomy.terms[term];
+                    TermLink {
+                        name: &term.name,
+                        slug: &term.slug,
+                        path: &term.path,
+                    }
+                })
+                .collect();
+            (taxonomy.name.as_str(), links)
+        })
+        .collect()
 }
 
 fn section_ancestors(site: &Site, mut index: Option<usize>) -> Vec<Crumb<'_>> {
@@ -362,4 +369,83 @@ pub fn pager_path(base: &str, index: usize) -> String {
     } else {
         format!("{base}page/{index}/")
     }
+}
+
+/// Page summaries serialized on first use and shared by every list that
+/// shows the page.
+pub struct Summaries<'a> {
+    site: &'a Site,
+    values: Vec<OnceLock<Value>>,
+}
+
+impl<'a> Summaries<'a> {
+    pub fn new(site: &'a Site) -> Summaries<'a> {
+        Summaries {
+            site,
+            values: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The summary of page `index`.
+    pub fn get(&self, index: usize) -> Value {
+        self.values[index]
+            .get_or_init(|| {
+                Value::from_serializable(&page_summary(self.site, &self.site.pages[index]))
+            })
+            .clone()
+    }
+
+    /// A list of the summaries of `pages`, in that order.
+    pub fn list(&self, pages: &[usize]) -> Value {
+        Value::from(pages.iter().map(|&i| self.get(i)).collect::<Vec<Value>>())
+    }
+}
+
+/// `value` (a serialized view) with its field `key` replaced by `list`.
+fn with_list(value: Value, key: &'static str, list: Value) -> Value {
+    let mut map = value.into_map().expect("views serialize to maps");
+    map.insert(Key::from(key), list);
+    Value::from(map)
+}
+
+/// [`section_view_listing`] as a Tera value, its pages from `summaries`.
+pub fn section_value(
+    summaries: &Summaries<'_>,
+    site: &Site,
+    section: &Section,
+    pages: &[usize],
+) -> Value {
+    let view = section_view_listing(site, section, &[]);
+    with_list(
+        Value::from_serializable(&view),
+        "pages",
+        summaries.list(pages),
+    )
+}
+
+/// [`term_view_listing`] as a Tera value, its pages from `summaries`.
+pub fn term_value(summaries: &Summaries<'_>, site: &Site, term: &Term, pages: &[usize]) -> Value {
+    let view = term_view_listing(site, term, &[]);
+    with_list(
+        Value::from_serializable(&view),
+        "pages",
+        summaries.list(pages),
+    )
+}
+
+/// [`paginator_view`] as a Tera value, its pages from `summaries`.
+pub fn paginator_value(
+    summaries: &Summaries<'_>,
+    site: &Site,
+    base: &str,
+    current: usize,
+    number_pagers: usize,
+    pages: &[usize],
+) -> Value {
+    let view = paginator_view(site, base, current, number_pagers, &[]);
+    with_list(
+        Value::from_serializable(&view),
+        "pages",
+        summaries.list(pages),
+    )
 }

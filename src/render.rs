@@ -243,13 +243,14 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
         .insert("site", &context::site_view(site));
+    let summaries = context::Summaries::new(site);
     let sections: Arc<BTreeMap<String, Value>> = Arc::new(
         site.sections
-            .iter()
+            .par_iter()
             .map(|s| {
                 (
                     s.folder.clone(),
-                    Value::from_serializable(&context::section_view(site, s)),
+                    context::section_value(&summaries, site, s, &s.pages),
                 )
             })
             .collect(),
@@ -268,7 +269,7 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
 }
 
 /// Fills the context for one job.
-fn context_for(site: &Site, job: &Job) -> Context {
+fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Context {
     let mut ctx = Context::new();
     let root = match job.target {
         // The 404 page is served at any depth, so its links start from the
@@ -281,13 +282,13 @@ fn context_for(site: &Site, job: &Job) -> Context {
     ctx.insert("permalink", &site.permalink(&job.path).unwrap_or_default());
     match job.target {
         Target::Page(i) => ctx.insert("page", &context::page_view(site, &site.pages[i])),
-        Target::Section(i) => insert_section(&mut ctx, site, i, 1),
-        Target::SectionPager(i, pager) => insert_section(&mut ctx, site, i, pager),
+        Target::Section(i) => insert_section(&mut ctx, site, summaries, i, 1),
+        Target::SectionPager(i, pager) => insert_section(&mut ctx, site, summaries, i, pager),
         Target::TaxonomyList(i) => {
             ctx.insert("taxonomy", &context::taxonomy_view(&site.taxonomies[i]))
         }
-        Target::Term(i, t) => insert_term(&mut ctx, site, i, t, 1),
-        Target::TermPager(i, t, pager) => insert_term(&mut ctx, site, i, t, pager),
+        Target::Term(i, t) => insert_term(&mut ctx, site, summaries, (i, t), 1),
+        Target::TermPager(i, t, pager) => insert_term(&mut ctx, site, summaries, (i, t), pager),
         Target::SectionFeed(i) => {
             let section = &site.sections[i];
             let title = format!("{} · {}", section.title, site.config.title);
@@ -331,28 +332,43 @@ fn context_for(site: &Site, job: &Job) -> Context {
 
 /// `section` and, when the section paginates, `paginator` for list page
 /// `pager` (1-based).
-fn insert_section(ctx: &mut Context, site: &Site, index: usize, pager: usize) {
+fn insert_section(
+    ctx: &mut Context,
+    site: &Site,
+    summaries: &context::Summaries<'_>,
+    index: usize,
+    pager: usize,
+) {
     let section = &site.sections[index];
     match site.config.section_paginate_by(&section.folder) {
         Some(size) => {
             let pages = pager_slice(&section.pages, size, pager);
             let count = pager_count(section.pages.len(), Some(size));
-            ctx.insert(
+            ctx.insert_value(
                 "section",
-                &context::section_view_listing(site, section, pages),
+                context::section_value(summaries, site, section, pages),
             );
-            ctx.insert(
+            ctx.insert_value(
                 "paginator",
-                &context::paginator_view(site, &section.path, pager, count, pages),
+                context::paginator_value(summaries, site, &section.path, pager, count, pages),
             );
         }
-        None => ctx.insert("section", &context::section_view(site, section)),
+        None => ctx.insert_value(
+            "section",
+            context::section_value(summaries, site, section, &section.pages),
+        ),
     }
 }
 
 /// `taxonomy` (without its terms), `term` and, when the taxonomy
 /// paginates, `paginator` for list page `pager` (1-based).
-fn insert_term(ctx: &mut Context, site: &Site, index: usize, term_index: usize, pager: usize) {
+fn insert_term(
+    ctx: &mut Context,
+    site: &Site,
+    summaries: &context::Summaries<'_>,
+    (index, term_index): (usize, usize),
+    pager: usize,
+) {
     let taxonomy = &site.taxonomies[index];
     let term = &taxonomy.terms[term_index];
     let mut view = context::taxonomy_view(taxonomy);
@@ -362,13 +378,16 @@ fn insert_term(ctx: &mut Context, site: &Site, index: usize, term_index: usize, 
         Some(size) => {
             let pages = pager_slice(&term.pages, size, pager);
             let count = pager_count(term.pages.len(), Some(size));
-            ctx.insert("term", &context::term_view_listing(site, term, pages));
-            ctx.insert(
+            ctx.insert_value("term", context::term_value(summaries, site, term, pages));
+            ctx.insert_value(
                 "paginator",
-                &context::paginator_view(site, &term.path, pager, count, pages),
+                context::paginator_value(summaries, site, &term.path, pager, count, pages),
             );
         }
-        None => ctx.insert("term", &context::term_view(site, term)),
+        None => ctx.insert_value(
+            "term",
+            context::term_value(summaries, site, term, &term.pages),
+        ),
     }
 }
 
@@ -404,10 +423,11 @@ pub fn render_jobs(
         errors.dedup_by(|a, b| a.message == b.message);
         return Err(errors);
     }
+    let summaries = context::Summaries::new(site);
     let results: Vec<Result<(String, Content), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            tera.render(&job.template, &context_for(site, job))
+            tera.render(&job.template, &context_for(site, &summaries, job))
                 .map(|text| (job.output.clone(), Content::Bytes(text.into_bytes())))
                 .map_err(|error| templates.diagnostic(&error, Some(source_of(site, job.target))))
         })

@@ -306,6 +306,7 @@ pub fn load(
             rendered: Default::default(),
             previous: None,
             next: None,
+            terms: Vec::new(),
         });
         page_texts.push(file);
     }
@@ -471,6 +472,9 @@ pub fn load(
             terms: Vec::new(),
         })
         .collect();
+    // Per page: (taxonomy index, term slugs), resolved to indexes once the
+    // terms are sorted.
+    let mut page_slugs: Vec<Vec<(usize, Vec<String>)>> = vec![Vec::new(); pages.len()];
     for (index, (page, file)) in pages.iter().zip(&page_texts).enumerate() {
         for (name, values) in &page.front.taxonomies {
             let Some(position) = config.taxonomies.iter().position(|t| &t.name == name) else {
@@ -487,6 +491,7 @@ pub fn load(
                 continue;
             };
             let taxonomy = &mut taxonomies[position];
+            let mut slugs = Vec::new();
             for value in values {
                 let slug = slug::slugify(value);
                 if slug.is_empty() {
@@ -497,6 +502,7 @@ pub fn load(
                     ));
                     continue;
                 }
+                slugs.push(slug.clone());
                 match taxonomy.terms.iter_mut().find(|t| t.slug == slug) {
                     Some(term) => {
                         if !term.pages.contains(&index) {
@@ -511,6 +517,7 @@ pub fn load(
                     }),
                 }
             }
+            page_slugs[index].push((position, slugs));
         }
     }
     for taxonomy in &mut taxonomies {
@@ -519,6 +526,30 @@ pub fn load(
             term.pages
                 .sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
         }
+    }
+    let term_index: Vec<HashMap<&str, usize>> = taxonomies
+        .iter()
+        .map(|t| {
+            t.terms
+                .iter()
+                .enumerate()
+                .map(|(i, term)| (term.slug.as_str(), i))
+                .collect()
+        })
+        .collect();
+    for (page, slugs) in pages.iter_mut().zip(page_slugs) {
+        let mut terms: Vec<(usize, Vec<usize>)> = slugs
+            .into_iter()
+            .map(|(taxonomy, slugs)| {
+                let indexes = slugs
+                    .iter()
+                    .filter_map(|slug| term_index[taxonomy].get(slug.as_str()).copied())
+                    .collect();
+                (taxonomy, indexes)
+            })
+            .collect();
+        terms.sort_by_key(|(taxonomy, _)| *taxonomy);
+        page.terms = terms;
     }
 
     // 10. Static files: the theme's, then the site's own on top.

@@ -35,6 +35,9 @@ pub struct Page {
     /// Site paths of the previous and next page in the section's order.
     pub previous: Option<usize>,
     pub next: Option<usize>,
+    /// The page's terms, resolved once at load: (taxonomy index, term
+    /// indexes in front-matter order), in the site's taxonomy order.
+    pub terms: Vec<(usize, Vec<usize>)>,
 }
 
 /// A folder of pages, made by `_index.md` (the root always exists).
