@@ -27,11 +27,6 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-gen_corpus="$repo/../shared/bench/gen_corpus.py"
-if [ ! -f "$gen_corpus" ]; then
-    echo "bench: $gen_corpus not found (shared/ must sit beside the repository)" >&2
-    exit 1
-fi
 
 # --- tools -------------------------------------------------------------------
 need_apt=()
@@ -93,39 +88,6 @@ for result in data["results"]:
 PY
 }
 
-# A medsite site from a generated corpus: the Zola copy's pages (taxonomies
-# under `taxonomies:`, as medsite reads them) with the neutral sections'
-# `_index.md` (the Zola ones carry Zola-only keys), the bench theme and a
-# site.toml paginating every section and term by 10 like the Hugo config.
-make_medsite_site() {
-    local corpus=$1 site=$1/medsite
-    rm -rf "$site"
-    mkdir -p "$site/themes"
-    cp -r "$corpus/zola/content" "$site/content"
-    for index in "$corpus"/content-md/*/_index.md; do
-        cp "$index" "$site/content/$(basename "$(dirname "$index")")/_index.md"
-    done
-    cp -r "$repo/bench/theme" "$site/themes/bench"
-    {
-        echo 'title = "Bench corpus"'
-        echo 'base_url = "http://example.org/"'
-        echo 'theme = "bench"'
-        echo 'feed_limit = 20'
-        echo
-        printf '[[menu]]\ntitle = "Home"\npath = ""\n\n'
-        for s in $(seq 1 10); do
-            printf '[[menu]]\ntitle = "Section %d"\npath = "section-%d/"\n\n' "$s" "$s"
-        done
-        printf '[[menu]]\ntitle = "Tags"\npath = "tags/"\n\n'
-        printf '[[menu]]\ntitle = "Categories"\npath = "categories/"\n\n'
-        printf '[[taxonomies]]\nname = "tags"\ntitle = "Tags"\npaginate_by = 10\n\n'
-        printf '[[taxonomies]]\nname = "categories"\ntitle = "Categories"\npaginate_by = 10\n\n'
-        for s in $(seq 1 10); do
-            printf '[sections.section-%d]\npaginate_by = 10\n\n' "$s"
-        done
-    } >"$site/site.toml"
-}
-
 machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if ! git diff --quiet HEAD 2>/dev/null; then commit="$commit+changes"; fi
@@ -144,14 +106,8 @@ report=$(mktemp)
 
 IFS=',' read -r -a sizes <<<"$pages_list"
 for pages in "${sizes[@]}"; do
-    corpus=$work/corpus-$pages
-    if [ ! -f "$corpus/.generated" ]; then
-        echo "bench: generating $pages pages" >&2
-        python3 "$gen_corpus" --pages "$pages" --out "$corpus" --seed 1
-        touch "$corpus/.generated"
-    fi
-    make_medsite_site "$corpus"
-    site=$corpus/medsite
+    site=$(bench/prepare.sh "$pages")
+    corpus=$(dirname "$site")
     out_m=$work/out-medsite-$pages
     out_h=$work/out-hugo-$pages
     out_c=$work/out-copy-$pages
