@@ -427,9 +427,25 @@ pub fn render_jobs(
     let results: Vec<Result<(String, Content), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            tera.render(&job.template, &context_for(site, &summaries, job))
-                .map(|text| (job.output.clone(), Content::Bytes(text.into_bytes())))
-                .map_err(|error| templates.diagnostic(&error, Some(source_of(site, job.target))))
+            // Sized for the page's own HTML plus its template, so the
+            // buffer rarely grows (and copies) while rendering.
+            let estimate = match job.target {
+                Target::Page(i) => site.pages[i].rendered.html.len(),
+                _ => 0,
+            } + 4 * 1024;
+            let mut bytes = Vec::with_capacity(estimate);
+            tera.render_to(
+                &job.template,
+                &context_for(site, &summaries, job),
+                &mut bytes,
+            )
+            .map(|()| {
+                // The whole output stays in memory until written: give
+                // back what the estimate over-reserved.
+                bytes.shrink_to_fit();
+                (job.output.clone(), Content::Bytes(bytes))
+            })
+            .map_err(|error| templates.diagnostic(&error, Some(source_of(site, job.target))))
         })
         .collect();
     let mut output = Output::default();
