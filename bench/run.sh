@@ -126,12 +126,13 @@ for pages in "${sizes[@]}"; do
     json=$work/hyperfine-$pages.json
     echo "bench: $pages pages, $n runs each" >&2
     hyperfine --style basic --warmup 1 --runs "$n" --export-json "$json" \
-        --prepare "rm -rf $out_m $out_h" \
+        --prepare "rm -rf $out_m" --prepare "rm -rf $out_h" \
         -n medsite "$medsite_cmd" -n hugo "$hugo_cmd" >&2
     t_m=$(median_of "$json" medsite)
     t_h=$(median_of "$json" hugo)
 
     # The floor: copying an output tree of the same size.
+    [ -d "$out_m" ] || $medsite_cmd
     copy_json=$work/hyperfine-copy-$pages.json
     hyperfine --style basic --warmup 1 --runs "$n" --export-json "$copy_json" \
         --prepare "rm -rf $out_c" -n copy "cp -r $out_m $out_c" >&2
