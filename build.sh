@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's two commands (see README.md):
-#   ./build.sh          build medsite (release) and the careers site into dist/
+#   ./build.sh [FLAGS] build medsite (release) and the careers site into dist/
+#                       (FLAGS go to `medsite build`, e.g. --base-url URL)
 #   ./build.sh test     run every test: cargo test, lints, and the browser,
 #                       HTML-validity, accessibility and link checks
 #   ./build.sh check|watch|serve|new [ARGS]   pass through to the medsite binary
@@ -22,6 +23,10 @@ build_site() {
 case "${1:-build}" in
     build)
         [ $# -gt 0 ] && shift
+        build_site "$@"
+        ;;
+    -*)
+        # ./build.sh --base-url https://example.org/ : build flags only
         build_site "$@"
         ;;
     test)

@@ -33,12 +33,15 @@ pub enum Failure {
     Usage(String),
     /// The machine failed us: disk, permissions (exit 1).
     Io(String),
+    /// medsite would have to destroy something, such as a file `new`
+    /// would overwrite (exit 1).
+    Refused(String),
 }
 
 impl Failure {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Failure::Content(_) | Failure::Io(_) => 1,
+            Failure::Content(_) | Failure::Io(_) | Failure::Refused(_) => 1,
             Failure::Usage(_) => 2,
         }
     }

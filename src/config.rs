@@ -33,6 +33,19 @@ struct RawConfig {
     feed_limit: Option<usize>,
     #[serde(default)]
     feeds: Option<bool>,
+    #[serde(default)]
+    search: bool,
+    #[serde(default)]
+    markdown: MarkdownSettings,
+}
+
+/// `[markdown]` in site.toml.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownSettings {
+    /// `pass` (default), `escape` or `strip`; script URLs are always dropped.
+    #[serde(default)]
+    pub raw_html: crate::markdown::RawHtml,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +77,9 @@ pub struct SectionSettings {
     pub page_template: Option<String>,
     /// Pages per list page; `None` lists every page on the section's page.
     pub paginate_by: Option<usize>,
+    /// JSON Schema file (relative to the site root) that every page's front
+    /// matter in this section must satisfy, e.g. `schemas/career.schema.json`.
+    pub schema: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,14 +111,18 @@ pub struct Config {
     /// An Atom feed for every section and taxonomy term besides the home
     /// feed (`atom.xml`), which is always written.
     pub feeds: bool,
+    /// Build a client-side search index (pagefind) into `pagefind/`.
+    pub search: bool,
+    pub markdown: crate::markdown::MarkdownOptions,
 }
 
 impl Config {
     /// Parses the text of `site.toml`; every problem points into that file.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let raw: RawConfig = toml::from_str(text).map_err(|error| {
-            let mut diagnostic =
-                Diagnostic::error(CONFIG_FILE, "config", error.message().to_string());
+            let message = crate::diagnostics::unknown_key_message(error.message(), "site.toml")
+                .unwrap_or_else(|| error.message().to_string());
+            let mut diagnostic = Diagnostic::error(CONFIG_FILE, "config", message);
             if let Some(span) = error.span() {
                 diagnostic = diagnostic.at_offset(text, span.start);
             }
@@ -183,6 +203,10 @@ impl Config {
                 .collect(),
             feed_limit: raw.feed_limit.unwrap_or(20),
             feeds: raw.feeds.unwrap_or(true),
+            search: raw.search,
+            markdown: crate::markdown::MarkdownOptions {
+                raw_html: raw.markdown.raw_html,
+            },
         })
     }
 
@@ -277,7 +301,9 @@ mod tests {
         let errors = Config::parse("title = \"x\"\ntheem = \"default\"\n").unwrap_err();
         let shown = errors[0].to_string();
         assert!(
-            shown.starts_with("site.toml:2:1: error: unknown field `theem`"),
+            shown.starts_with(
+                "site.toml:2:1: error: unknown key `theem` in site.toml (did you mean `theme`?)"
+            ),
             "{shown}"
         );
     }

@@ -88,6 +88,16 @@ pub struct PageSummary<'a> {
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
+/// A page in `get_pages()`: enough to link to it.
+#[derive(Serialize)]
+pub struct PageLink<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub path: &'a str,
+    /// Title of the section the page is listed in.
+    pub section: &'a str,
+}
+
 #[derive(Serialize)]
 pub struct SectionLink<'a> {
     pub title: &'a str,
@@ -298,6 +308,22 @@ pub fn section_view_listing<'a>(
             })
             .collect(),
     }
+}
+
+/// Every page in title order, as `get_pages()` gives it to templates.
+pub fn page_index(site: &Site) -> Vec<PageLink<'_>> {
+    let mut pages: Vec<PageLink<'_>> = site
+        .pages
+        .iter()
+        .map(|page| PageLink {
+            title: &page.title,
+            description: page.front.description.as_deref().unwrap_or(""),
+            path: &page.path,
+            section: &site.sections[page.section].title,
+        })
+        .collect();
+    pages.sort_by(|a, b| a.title.cmp(b.title).then(a.path.cmp(b.path)));
+    pages
 }
 
 pub fn taxonomy_view(taxonomy: &TaxonomyTerms) -> TaxonomyView<'_> {

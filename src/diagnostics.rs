@@ -162,3 +162,32 @@ impl fmt::Display for Report<'_> {
         Ok(())
     }
 }
+
+/// The candidate closest to a mistyped `name`, when one is close enough to
+/// be the likely intent.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Rewrites serde's "unknown field `x`, expected one of `a`, `b`" into
+/// "unknown key `x` in <place> (did you mean `a`?)".
+pub fn unknown_key_message(serde_message: &str, place: &str) -> Option<String> {
+    let rest = serde_message.strip_prefix("unknown field `")?;
+    let (name, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    Some(match did_you_mean(name, expected.iter().copied()) {
+        Some(guess) => format!("unknown key `{name}` in {place} (did you mean `{guess}`?)"),
+        None => format!(
+            "unknown key `{name}` in {place}; known keys: {}",
+            expected.join(", ")
+        ),
+    })
+}

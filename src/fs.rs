@@ -68,6 +68,18 @@ pub fn symlink_metadata(path: &Path) -> FsResult<std::fs::Metadata> {
     wrap("inspect", path, std::fs::symlink_metadata(path))
 }
 
+/// Writes a new file; fails if `path` exists, even if it appeared a
+/// moment ago (no check-then-write race).
+pub fn create_new(path: &Path, bytes: &[u8]) -> FsResult<()> {
+    use std::io::Write;
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes));
+    wrap("create", path, result)
+}
+
 pub fn create_dir_all(path: &Path) -> FsResult<()> {
     wrap("create folder", path, std::fs::create_dir_all(path))
 }

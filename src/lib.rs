@@ -14,6 +14,7 @@
 //! Each subcommand ([`build`]) is a thin composition of these stages.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod context;
@@ -21,8 +22,11 @@ pub mod diagnostics;
 pub mod fs;
 pub mod json_ld;
 pub mod markdown;
+pub mod new;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod schema;
+pub mod search;
 pub mod stamp;
 pub mod templates;

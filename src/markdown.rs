@@ -3,7 +3,7 @@
 //! table of contents and the problems found in links, with their offsets.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Marks the end of a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -15,6 +15,27 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// What happens to raw HTML written in Markdown (`[markdown] raw_html` in
+/// site.toml). Whatever the choice, `javascript:` (and `vbscript:`,
+/// `data:text/html`) URLs are always dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep it as written: the site's writers are trusted.
+    #[default]
+    Pass,
+    /// Show it as text.
+    Escape,
+    /// Leave it out.
+    Strip,
+}
+
+/// The writer's choices for Markdown rendering.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    pub raw_html: RawHtml,
 }
 
 /// One entry of a table of contents, with the headings nested below it.
@@ -36,11 +57,23 @@ pub enum LinkTarget {
     Broken(String),
 }
 
+/// A link or image as written in the Markdown source, for `medsite check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Byte offset of the link in the source.
+    pub offset: usize,
+    /// The destination as written, before any rewriting.
+    pub destination: String,
+    pub image: bool,
+}
+
 /// A problem at a byte offset of the Markdown source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownProblem {
     pub offset: usize,
     pub message: String,
+    /// Errors fail the build; warnings (a dropped `javascript:` link) do not.
+    pub is_error: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,6 +85,8 @@ pub struct Rendered {
     /// Every heading id, in order, for fragment checks.
     pub anchors: Vec<String>,
     pub word_count: usize,
+    /// Every link and image destination, in source order.
+    pub links: Vec<Link>,
     pub problems: Vec<MarkdownProblem>,
 }
 
@@ -59,45 +94,69 @@ pub struct Rendered {
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
 /// Renders `source`; `resolve` decides what each link destination becomes.
-pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+pub fn render(
+    source: &str,
+    options: MarkdownOptions,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+) -> Rendered {
     let mut rendered = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut summary_end = None;
     let mut flat_headings: Vec<(u8, String, String)> = Vec::new();
     // Heading being collected: its level, explicit id, classes and inner events.
     let mut heading: Option<OpenHeading<'_>> = None;
+    // Set while skipping a link or image whose URL was dropped.
+    let mut dropping_link = false;
+    let mut dropping_image = false;
 
-    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(source, self::options()).into_offset_iter() {
+        if dropping_image {
+            dropping_image = !matches!(event, Event::End(TagEnd::Image));
+            continue;
+        }
         let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite(&dest_url, range.start, resolve, &mut rendered.problems)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if is_script_url(dest_url) =>
+            {
+                rendered.problems.push(MarkdownProblem {
+                    offset: range.start,
+                    message: format!("`{dest_url}` is a script URL: the link was left out"),
+                    is_error: false,
+                });
+                if matches!(event, Event::Start(Tag::Image { .. })) {
+                    dropping_image = true;
+                } else {
+                    dropping_link = true;
+                }
+                continue;
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = rewrite(&dest_url, range.start, resolve, &mut rendered.problems)
-                    .unwrap_or(dest_url);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::End(TagEnd::Link) if dropping_link => {
+                dropping_link = false;
+                continue;
+            }
+            Event::Html(ref html) | Event::InlineHtml(ref html)
+                if options.raw_html != RawHtml::Pass && html.trim() != MORE_MARKER =>
+            {
+                match options.raw_html {
+                    RawHtml::Escape => Event::Text(html.clone()),
+                    _ => continue,
+                }
+            }
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &tag {
+                    rendered.links.push(Link {
+                        offset: range.start,
+                        destination: dest_url.to_string(),
+                        image: matches!(tag, Tag::Image { .. }),
+                    });
+                }
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag
+                    && let Some(url) =
+                        rewrite(dest_url, range.start, resolve, &mut rendered.problems)
+                {
+                    *dest_url = url;
+                }
+                Event::Start(tag)
             }
             Event::Text(ref text) => {
                 rendered.word_count += count_words(text);
@@ -107,6 +166,45 @@ pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
                 summary_end = Some(events.len());
                 continue;
             }
+            // Wide tables scroll inside a focusable, labelled region so the
+            // page never scrolls sideways on a phone and keyboards can reach it.
+            Event::Start(Tag::Table(alignments)) => {
+                let label = match flat_headings.last() {
+                    Some((_, _, title)) => format!("Table: {title}"),
+                    None => "Table".to_string(),
+                };
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{}\">\n",
+                    escape(&label)
+                ))));
+                Event::Start(Tag::Table(alignments))
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                Event::Html(CowStr::from("</div>\n"))
+            }
+            // A checkbox needs a name for screen readers.
+            Event::TaskListMarker(checked) => Event::InlineHtml(CowStr::from(if checked {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+            })),
+            // Long code lines scroll; keyboards must be able to scroll them.
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match &kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                let class = if language.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", escape(&language))
+                };
+                Event::Html(CowStr::from(format!("<pre tabindex=\"0\"><code{class}>")))
+            }
+            Event::End(TagEnd::CodeBlock) => Event::Html(CowStr::from("</code></pre>\n")),
             other => other,
         };
         match event {
@@ -163,9 +261,10 @@ pub fn render(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
     if let Some(end) = summary_end {
         let mut summary = String::new();
         pulldown_cmark::html::push_html(&mut summary, events[..end].iter().cloned());
-        rendered.summary = Some(summary);
+        rendered.summary = Some(drop_script_urls(summary));
     }
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered.html = drop_script_urls(std::mem::take(&mut rendered.html));
     rendered.toc = nest(&flat_headings);
     rendered
 }
@@ -199,7 +298,11 @@ fn rewrite<'a>(
         LinkTarget::Keep => None,
         LinkTarget::Rewrite(url) => Some(CowStr::from(url)),
         LinkTarget::Broken(message) => {
-            problems.push(MarkdownProblem { offset, message });
+            problems.push(MarkdownProblem {
+                offset,
+                message,
+                is_error: true,
+            });
             None
         }
     }
@@ -258,6 +361,48 @@ fn nest(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
     entries
 }
 
+/// True for URLs that run code when followed: `javascript:`, `vbscript:`
+/// and `data:text/html`, however they are spelled (entities, case,
+/// whitespace and control characters inside the scheme).
+pub fn is_script_url(url: &str) -> bool {
+    let decoded = html_escape::decode_html_entities(url);
+    let compact: String = decoded
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect();
+    compact.starts_with("javascript:")
+        || compact.starts_with("vbscript:")
+        || compact.starts_with("data:text/html")
+}
+
+/// Removes every attribute whose value is a script URL from raw HTML that
+/// passed through. Parsing HTML is lol_html's job; the cheap test first
+/// keeps pages without any such text off that path.
+fn drop_script_urls(html: String) -> String {
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("script") && !lower.contains("data:") && !lower.contains("&#") {
+        return html;
+    }
+    let settings = lol_html::RewriteStrSettings::new().append_element_content_handler(
+        lol_html::element!("*", |element: &mut lol_html::html_content::Element| {
+            let unsafe_names: Vec<String> = element
+                .attributes()
+                .iter()
+                .filter(|attribute| is_script_url(&attribute.value()))
+                .map(|attribute| attribute.name())
+                .collect();
+            for name in unsafe_names {
+                element.remove_attribute(&name);
+            }
+            Ok(())
+        }),
+    );
+    // lol_html fails only on memory limits we do not set; keep the input
+    // rather than lose the page if it ever does.
+    lol_html::rewrite_str(&html, settings).unwrap_or(html)
+}
+
 /// Escapes text for an HTML attribute or element.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -274,9 +419,48 @@ mod tests {
         LinkTarget::Keep
     }
 
+    fn render_default(source: &str, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+        render(source, MarkdownOptions::default(), resolve)
+    }
+
+    #[test]
+    fn script_urls_are_dropped_from_links_images_and_raw_html() {
+        let source =
+            "[a](javascript:alert(1)) ![i](JaVaScRiPt:x) <a href=\"jav&#x61;script:y\">b</a>\n";
+        let rendered = render_default(source, &keep);
+        assert_eq!(rendered.html, "<p>a  <a>b</a></p>\n");
+        assert_eq!(rendered.problems.len(), 2);
+        assert!(rendered.problems.iter().all(|p| !p.is_error));
+    }
+
+    #[test]
+    fn raw_html_can_be_escaped_or_stripped() {
+        let source = "<b>bold</b>\n\n<div>block</div>\n";
+        let escape = MarkdownOptions {
+            raw_html: RawHtml::Escape,
+        };
+        assert_eq!(
+            render(source, escape, &keep).html,
+            "<p>&lt;b&gt;bold&lt;/b&gt;</p>\n&lt;div&gt;block&lt;/div&gt;\n"
+        );
+        let strip = MarkdownOptions {
+            raw_html: RawHtml::Strip,
+        };
+        assert_eq!(render(source, strip, &keep).html, "<p>bold</p>\n");
+    }
+
+    #[test]
+    fn fifty_thousand_nested_quotes_render_quickly() {
+        let source = format!("{}deep\n", "> ".repeat(50_000));
+        let started = std::time::Instant::now();
+        let rendered = render_default(&source, &keep);
+        assert!(rendered.html.contains("deep"));
+        assert!(started.elapsed().as_secs() < 10);
+    }
+
     #[test]
     fn headings_get_unique_ids_and_anchor_links() {
-        let rendered = render("## Pay\n\n## Pay\n", &keep);
+        let rendered = render_default("## Pay\n\n## Pay\n", &keep);
         assert_eq!(rendered.anchors, ["pay", "pay-1"]);
         assert!(
             rendered
@@ -287,14 +471,14 @@ mod tests {
 
     #[test]
     fn toc_nests_by_level() {
-        let rendered = render("## A\n### B\n## C\n", &keep);
+        let rendered = render_default("## A\n### B\n## C\n", &keep);
         assert_eq!(rendered.toc.len(), 2);
         assert_eq!(rendered.toc[0].children[0].title, "B");
     }
 
     #[test]
     fn summary_stops_at_the_more_marker() {
-        let rendered = render("First.\n\n<!-- more -->\n\nSecond.\n", &keep);
+        let rendered = render_default("First.\n\n<!-- more -->\n\nSecond.\n", &keep);
         assert_eq!(rendered.summary.as_deref(), Some("<p>First.</p>\n"));
         assert!(rendered.html.contains("Second."));
     }
@@ -302,7 +486,9 @@ mod tests {
     #[test]
     fn broken_link_is_reported_at_its_offset() {
         let source = "See [x](@/missing.md).\n";
-        let rendered = render(source, &|_| LinkTarget::Broken("no such page".into()));
+        let rendered = render(source, MarkdownOptions::default(), &|_| {
+            LinkTarget::Broken("no such page".into())
+        });
         assert_eq!(rendered.problems[0].offset, 4);
     }
 
@@ -326,8 +512,39 @@ mod tests {
     }
 
     #[test]
+    fn links_and_images_are_listed_as_written() {
+        let source = "[a](@/x.md#pay) ![b](pic.png)\n";
+        let rendered = render_default(source, &|_| LinkTarget::Rewrite("../x/".into()));
+        let listed: Vec<(usize, &str, bool)> = rendered
+            .links
+            .iter()
+            .map(|l| (l.offset, l.destination.as_str(), l.image))
+            .collect();
+        assert_eq!(listed, [(0, "@/x.md#pay", false), (16, "pic.png", true)]);
+    }
+
+    #[test]
+    fn tables_scroll_in_a_labelled_region_and_checkboxes_have_names() {
+        let rendered = render_default("## Pay\n\n| a |\n|---|\n| b |\n\n- [x] t\n", &keep);
+        assert!(rendered.html.contains(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table: Pay\">\n<table>"
+        ));
+        assert!(rendered.html.contains("</table>\n</div>"));
+        assert!(rendered.html.contains("aria-label=\"Done\""));
+    }
+
+    #[test]
+    fn code_blocks_are_focusable_and_escaped() {
+        let rendered = render_default("```rust\nlet x = \"<b>\";\n```\n", &keep);
+        assert_eq!(
+            rendered.html,
+            "<pre tabindex=\"0\"><code class=\"language-rust\">let x = \"&lt;b&gt;\";\n</code></pre>\n"
+        );
+    }
+
+    #[test]
     fn extensions_are_on() {
-        let rendered = render("| a |\n|---|\n| b |\n\n~~x~~ - [x] t \"q\"\n", &keep);
+        let rendered = render_default("| a |\n|---|\n| b |\n\n~~x~~ - [x] t \"q\"\n", &keep);
         assert!(rendered.html.contains("<table>"));
         assert!(rendered.html.contains("<del>x</del>"));
         assert!(rendered.html.contains('\u{201c}'));

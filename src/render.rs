@@ -18,6 +18,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::content::{Site, paths};
 use crate::context;
 use crate::diagnostics::Diagnostic;
+use crate::search;
 use crate::templates::Templates;
 
 /// What one output file holds.
@@ -255,6 +256,9 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
             })
             .collect(),
     );
+    // Every page in title order, e.g. for the search page without JavaScript.
+    let pages = Value::from_serializable(&context::page_index(site));
+    tera.register_function("get_pages", move |_: Kwargs, _: &State| Ok(pages.clone()));
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
         let key = path
@@ -461,10 +465,14 @@ pub fn render_jobs(
 /// Renders the whole site: every planned job plus the files to copy.
 pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let tera = site_tera(site, templates);
-    let (mut output, mut errors) = match render_jobs(site, templates, &tera, &plan(site)) {
+    let jobs = plan(site);
+    let (mut output, mut errors) = match render_jobs(site, templates, &tera, &jobs) {
         Ok(output) => (output, Vec::new()),
         Err(errors) => (Output::default(), errors),
     };
+    if site.config.search && errors.is_empty() {
+        add_search_index(site, &jobs, &mut output, &mut errors);
+    }
     let copies = site
         .static_files
         .iter()
@@ -479,6 +487,33 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
         );
     }
     finish(output, errors)
+}
+
+/// Indexes every rendered page and section for client-side search.
+fn add_search_index(site: &Site, jobs: &[Job], output: &mut Output, errors: &mut Vec<Diagnostic>) {
+    let documents: Vec<search::Document<'_>> = jobs
+        .iter()
+        .filter(|job| matches!(job.target, Target::Page(_) | Target::Section(_)))
+        .filter_map(|job| match output.files.get(&job.output) {
+            Some(Content::Bytes(bytes)) => {
+                std::str::from_utf8(bytes)
+                    .ok()
+                    .map(|html| search::Document {
+                        path: &job.path,
+                        html,
+                    })
+            }
+            _ => None,
+        })
+        .collect();
+    match search::index(site, &documents) {
+        Ok(files) => {
+            for (path, bytes) in files {
+                add(output, path, Content::Bytes(bytes), errors);
+            }
+        }
+        Err(diagnostic) => errors.push(diagnostic),
+    }
 }
 
 fn add(output: &mut Output, path: String, content: Content, errors: &mut Vec<Diagnostic>) {

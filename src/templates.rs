@@ -192,6 +192,14 @@ fn register_filters(tera: &mut Tera) {
     // Tera checks at load time that every function a template calls exists;
     // `render` replaces this with one that knows the site's sections.
     tera.register_function(
+        "get_pages",
+        |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            Err(tera::Error::message(
+                "get_pages is only available while rendering",
+            ))
+        },
+    );
+    tera.register_function(
         "get_section",
         |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
             Err(tera::Error::message(

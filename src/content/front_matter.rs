@@ -154,8 +154,15 @@ pub struct FrontMatter {
 
 /// Parses the front matter of a split file. Errors point into `text`.
 pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
+    from_value(split, &parse_value(split)?)
+}
+
+/// Parses the front matter into a JSON value: always a map, empty when the
+/// file has none. Schemas validate this value, before medsite reads its own
+/// fields from it with [`from_value`].
+pub fn parse_value(split: &Split<'_>) -> Result<Value, FrontMatterError> {
     let Some(format) = split.format else {
-        return Ok(FrontMatter::default());
+        return Ok(Value::Object(serde_json::Map::new()));
     };
     let block = split.block;
     if block.len() > MAX_FRONT_MATTER_BYTES {
@@ -197,7 +204,19 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
                 Ok(_) => generic(error),
             })?
         }
-        Format::Json => JSON::parse(block).map_err(generic)?,
+        Format::Json => {
+            check_json_duplicates(block).map_err(|error| {
+                error_at(
+                    in_block(offset_of(block, error.line(), error.column())),
+                    "front-matter-syntax",
+                    format!(
+                        "invalid JSON front matter: {}",
+                        strip_position(&error.to_string())
+                    ),
+                )
+            })?;
+            JSON::parse(block).map_err(generic)?
+        }
     };
     let value: Value = pod.deserialize().map_err(|error| {
         error_at(
@@ -206,20 +225,25 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
             format!("invalid front matter: {error}"),
         )
     })?;
-    let value = match value {
-        Value::Null => Value::Object(serde_json::Map::new()),
-        Value::Object(map) => Value::Object(map),
-        other => {
-            return Err(error_at(
-                split.block_offset,
-                "front-matter-type",
-                format!(
-                    "front matter must be a map of keys to values, found {}",
-                    describe(&other)
-                ),
-            ));
-        }
-    };
+    match value {
+        Value::Null => Ok(Value::Object(serde_json::Map::new())),
+        Value::Object(map) => Ok(Value::Object(map)),
+        other => Err(error_at(
+            split.block_offset,
+            "front-matter-type",
+            format!(
+                "front matter must be a map of keys to values, found {}",
+                describe(&other)
+            ),
+        )),
+    }
+}
+
+/// Reads medsite's own fields from the value [`parse_value`] returned; a
+/// type error names its field and points at it.
+pub fn from_value(split: &Split<'_>, value: &Value) -> Result<FrontMatter, FrontMatterError> {
+    let block = split.block;
+    let in_block = |offset: usize| split.block_offset + offset.min(block.len());
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path: Vec<String> = error
             .path()
@@ -243,9 +267,21 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, FrontMatterError> {
         let offset = locate_key(block, &key_path).map_or(split.block_offset, in_block);
         let dotted = key_path.join(".");
         let message = match unknown {
-            Some(name) if path.is_empty() => format!(
-                "unknown front matter field `{name}`: medsite knows title, description, date, updated, draft, slug, weight, template, aliases, taxonomies and extra; put your own fields under `extra`"
-            ),
+            Some(name) if path.is_empty() => {
+                const KNOWN: [&str; 11] = [
+                    "title", "description", "date", "updated", "draft", "slug", "weight",
+                    "template", "aliases", "taxonomies", "extra",
+                ];
+                match crate::diagnostics::did_you_mean(&name, KNOWN) {
+                    Some(guess) => format!(
+                        "unknown front matter field `{name}` (did you mean `{guess}`?); put your own fields under `extra`"
+                    ),
+                    None => format!(
+                        "unknown front matter field `{name}`: medsite knows {}; put your own fields under `extra`",
+                        KNOWN.join(", ")
+                    ),
+                }
+            }
             _ => format!("`{dotted}`: {}", plain_serde_message(&inner)),
         };
         error_at(offset, "front-matter-type", message)
@@ -283,62 +319,158 @@ fn describe(value: &Value) -> &'static str {
 /// and aliases (the "billion laughs" bomb), bounds nesting and the number of
 /// events, and turns syntax errors into byte offsets of the block.
 fn scan_yaml(block: &str) -> Result<(), (usize, String)> {
+    use std::collections::HashSet;
     use yaml_rust2::parser::{Event, Parser};
+
+    /// Where the scan is: inside a map (expecting a key or a value, with
+    /// the keys seen so far) or inside a list.
+    enum Frame {
+        Map {
+            keys: HashSet<String>,
+            expecting_key: bool,
+        },
+        List,
+    }
+
     let mut parser = Parser::new_from_str(block);
-    let mut depth = 0usize;
+    let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
     loop {
         let (event, mark) = parser.next_token().map_err(|error| {
-            (
-                error.marker().index(),
-                format!("invalid YAML: {}", error.info()),
-            )
+            let mut offset = error.marker().index();
+            // YAML forbids tabs for indentation; point at the tab itself,
+            // not at the scalar the parser was reading.
+            if error.info().contains("tab")
+                && let Some(tab) = block.get(offset..).and_then(|rest| rest.find('\t'))
+            {
+                offset += tab;
+            }
+            (offset, format!("invalid YAML: {}", error.info()))
         })?;
         let offset = mark.index();
+        let refuse = |message: &str| Err((offset, message.to_string()));
+        let is_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(_)
+        );
+        if is_node
+            && let Some(Frame::Map {
+                keys,
+                expecting_key,
+            }) = stack.last_mut()
+        {
+            if *expecting_key
+                && let Event::Scalar(key, ..) = &event
+                && !keys.insert(key.clone())
+            {
+                return refuse(&format!(
+                    "duplicate key `{key}`: it is already set above in this map"
+                ));
+            }
+            *expecting_key = !*expecting_key;
+        }
         let anchor = match &event {
             Event::StreamEnd => return Ok(()),
             Event::DocumentStart => {
                 documents += 1;
                 if documents > 1 {
-                    return Err((
-                        offset,
-                        "front matter holds more than one YAML document".into(),
-                    ));
+                    return refuse("front matter holds more than one YAML document");
                 }
                 0
             }
             Event::Alias(_) => {
-                return Err((
-                    offset,
-                    "YAML aliases (`*name`) are not allowed in front matter: write the value out"
-                        .into(),
-                ));
+                return refuse(
+                    "YAML aliases (`*name`) are not allowed in front matter: write the value out",
+                );
             }
             Event::Scalar(_, _, anchor, _) => *anchor,
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-                depth += 1;
-                if depth > MAX_YAML_DEPTH {
-                    return Err((
-                        offset,
-                        format!("front matter is nested more than {MAX_YAML_DEPTH} levels deep"),
+                stack.push(match event {
+                    Event::MappingStart(..) => Frame::Map {
+                        keys: HashSet::new(),
+                        expecting_key: true,
+                    },
+                    _ => Frame::List,
+                });
+                if stack.len() > MAX_YAML_DEPTH {
+                    return refuse(&format!(
+                        "front matter is nested more than {MAX_YAML_DEPTH} levels deep"
                     ));
                 }
                 *anchor
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                depth = depth.saturating_sub(1);
+                stack.pop();
                 0
             }
             _ => 0,
         };
         if anchor > 0 {
-            return Err((
-                offset,
-                "YAML anchors (`&name`) are not allowed in front matter: write the value out"
-                    .into(),
-            ));
+            return refuse(
+                "YAML anchors (`&name`) are not allowed in front matter: write the value out",
+            );
         }
     }
+}
+
+/// Refuses duplicate keys in JSON front matter, which serde_json would
+/// otherwise resolve silently by keeping the last one.
+fn check_json_duplicates(block: &str) -> Result<(), serde_json::Error> {
+    use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+
+    struct Unique;
+
+    impl<'de> DeserializeSeed<'de> for Unique {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Unique {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut keys = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !keys.insert(key.clone()) {
+                    return Err(A::Error::custom(format!("duplicate key `{key}`")));
+                }
+                map.next_value_seed(Unique)?;
+            }
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(Unique)?.is_some() {}
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(block);
+    Unique.deserialize(&mut deserializer)
 }
 
 /// Finds the byte offset (in `block`) of the key at the end of `path`,
@@ -437,6 +569,23 @@ mod tests {
         let front = parse(&split).unwrap();
         assert_eq!(front.weight, Some(3));
         assert_eq!(front.extra["x"], 1);
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_in_yaml_and_json() {
+        for text in [
+            "---\ntitle: A\nextra:\n  a: 1\n  a: 2\n---\n",
+            "{\"title\": \"A\", \"extra\": {\"a\": 1, \"a\": 2}}\n",
+        ] {
+            let error = parse(&split(text).unwrap()).unwrap_err();
+            assert!(
+                error.message.contains("duplicate key `a`"),
+                "{}",
+                error.message
+            );
+        }
+        let same_key_in_two_maps = "---\ntitle: A\nextra:\n  x: {a: 1}\n  y: {a: 2}\n---\n";
+        assert!(parse(&split(same_key_in_two_maps).unwrap()).is_ok());
     }
 
     #[test]

@@ -8,12 +8,18 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::front_matter::{self, FrontMatter, Split};
+use super::front_matter::{self, Format, FrontMatter, Split};
+use super::locate::{self, Segment};
 use super::paths;
 use super::{Page, Section, Site, TaxonomyTerms, Term};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::{self, LinkTarget};
+use crate::schema::Schemas;
+
+/// Markdown files larger than this are refused, so that no single file can
+/// push a build past a gigabyte of memory.
+pub const MAX_MARKDOWN_BYTES: u64 = 4_000_000;
 
 /// Choices that change what is loaded.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +36,9 @@ struct ParsedFile {
     block_offset: usize,
     block_len: usize,
     body_offset: usize,
+    format: Option<Format>,
+    /// The whole front matter as parsed, for schema validation.
+    value: serde_json::Value,
     front: FrontMatter,
 }
 
@@ -46,6 +55,15 @@ impl ParsedFile {
             .map_or(self.block_offset.saturating_sub(1), |o| {
                 self.block_offset + o
             });
+        Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
+    }
+
+    /// A diagnostic at the element `path` (keys and list indexes) of the
+    /// front matter, or at its nearest ancestor found, or at the opening
+    /// fence.
+    fn at_path(&self, path: &[Segment], code: &'static str, message: String) -> Diagnostic {
+        let block = &self.text[self.block_offset..self.block_offset + self.block_len];
+        let offset = locate::offset_in_file(block, self.block_offset, self.format, path);
         Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
     }
 }
@@ -78,6 +96,10 @@ pub fn load(
             "the site has no `content/` folder",
         )]);
     }
+    let schemas = Schemas::load(root, &config).unwrap_or_else(|problems| {
+        errors.extend(problems);
+        Schemas::default()
+    });
 
     // 1. Walk.
     let mut markdown_files = Vec::new();
@@ -222,6 +244,44 @@ pub fn load(
         let parent = nearest_section(&parent_folder(&sections[index].folder));
         sections[index].parent = Some(parent);
         sections[parent].subsections.push(index);
+    }
+
+    // 3b. Schemas: each page's whole front matter against its section's
+    // schema, before anything else can skip the page, so that one run
+    // reports every violation. Placeholders left by `medsite new` warn.
+    for folder in schemas.folders() {
+        if !content_dir.join(folder).is_dir() {
+            errors.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                "schema-invalid",
+                format!(
+                    "`[sections.{folder}]` has a schema, but there is no folder `content/{folder}/`"
+                ),
+            ));
+        }
+    }
+    for file in page_files.iter().chain(section_texts.iter().flatten()) {
+        let is_page = !file.source.ends_with("_index.md");
+        let violations = match schemas.for_folder(&page_folder(&file.source)) {
+            Some(schema) if is_page => schema.validate(&file.value),
+            _ => Vec::new(),
+        };
+        // A placeholder the schema already refuses (a year, a URL) is
+        // reported once, as that error.
+        for (path, _) in crate::schema::placeholders(&file.value) {
+            if !violations.iter().any(|v| v.at == path) {
+                let message = format!(
+                    "{}: placeholder left by `medsite new`: replace it with a sourced value, or remove the key if it is optional",
+                    locate::FieldPath(path.clone())
+                );
+                let mut diagnostic = file.at_path(&path, "placeholder", message);
+                diagnostic.severity = crate::diagnostics::Severity::Warning;
+                warnings.push(diagnostic);
+            }
+        }
+        for violation in violations {
+            errors.push(file.at_path(&violation.at, "schema", violation.message));
+        }
     }
 
     // 4. Pages: URL, section, title, dates.
@@ -446,17 +506,24 @@ pub fn load(
     let rendered_pages: Vec<(markdown::Rendered, Vec<Diagnostic>)> = pages
         .par_iter()
         .zip(&page_texts)
-        .map(|(page, file)| render_markdown(file, &page.path, &targets))
+        .map(|(page, file)| render_markdown(file, &page.path, &targets, config.markdown))
         .collect();
     for (page, (rendered, problems)) in pages.iter_mut().zip(rendered_pages) {
         page.rendered = rendered;
-        errors.extend(problems);
+        let (new_errors, new_warnings): (Vec<_>, Vec<_>) =
+            problems.into_iter().partition(Diagnostic::is_error);
+        errors.extend(new_errors);
+        warnings.extend(new_warnings);
     }
     for (section, file) in sections.iter_mut().zip(&section_texts) {
         if let Some(file) = file {
-            let (rendered, problems) = render_markdown(file, &section.path, &targets);
+            let (rendered, problems) =
+                render_markdown(file, &section.path, &targets, config.markdown);
             section.rendered = rendered;
-            errors.extend(problems);
+            let (new_errors, new_warnings): (Vec<_>, Vec<_>) =
+                problems.into_iter().partition(Diagnostic::is_error);
+            errors.extend(new_errors);
+            warnings.extend(new_warnings);
         }
     }
 
@@ -584,7 +651,10 @@ pub fn load(
         }
     }
 
+    diagnostics::sort(&mut warnings);
     if !errors.is_empty() {
+        // The warnings too: one run shows everything it found.
+        errors.append(&mut warnings);
         diagnostics::sort(&mut errors);
         errors.dedup();
         return Err(errors);
@@ -604,6 +674,20 @@ pub fn load(
 
 fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Diagnostic> {
     let display = diagnostics::display_path(root, path);
+    // A bound on what one file may cost: pages are articles, not data dumps.
+    if let Ok(metadata) = std::fs::metadata(path)
+        && metadata.len() > MAX_MARKDOWN_BYTES
+    {
+        return Err(Diagnostic::error(
+            &display,
+            "file-too-large",
+            format!(
+                "the file is {} MB; medsite reads Markdown files of up to {} MB",
+                metadata.len() / 1_000_000,
+                MAX_MARKDOWN_BYTES / 1_000_000
+            ),
+        ));
+    }
     let bytes =
         crate::fs::read(path).map_err(|e| Diagnostic::error(&display, "io", e.to_string()))?;
     let text = match String::from_utf8(bytes) {
@@ -625,10 +709,17 @@ fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Di
     };
     let split: Split<'_> = front_matter::split(&text)
         .map_err(|e| Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset))?;
-    let front = front_matter::parse(&split)
-        .map_err(|e| Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset))?;
-    let (block_offset, block_len, body_offset) =
-        (split.block_offset, split.block.len(), split.body_offset);
+    let to_diagnostic = |e: front_matter::FrontMatterError| {
+        Diagnostic::error(&display, e.code, e.message).at_offset(&text, e.offset)
+    };
+    let value = front_matter::parse_value(&split).map_err(to_diagnostic)?;
+    let front = front_matter::from_value(&split, &value).map_err(to_diagnostic)?;
+    let (block_offset, block_len, body_offset, format) = (
+        split.block_offset,
+        split.block.len(),
+        split.body_offset,
+        split.format,
+    );
     Ok(ParsedFile {
         source: relative.to_string(),
         display,
@@ -636,6 +727,8 @@ fn parse_file(root: &Path, relative: &str, path: &Path) -> Result<ParsedFile, Di
         block_offset,
         block_len,
         body_offset,
+        format,
+        value,
         front,
     })
 }
@@ -676,15 +769,20 @@ fn render_markdown(
     file: &ParsedFile,
     page_path: &str,
     targets: &HashMap<String, String>,
+    options: markdown::MarkdownOptions,
 ) -> (markdown::Rendered, Vec<Diagnostic>) {
     let folder = parent_folder(&file.source);
     let resolve = |dest: &str| resolve_link(dest, &folder, page_path, targets);
-    let mut rendered = markdown::render(file.body(), &resolve);
+    let mut rendered = markdown::render(file.body(), options, &resolve);
     let problems = std::mem::take(&mut rendered.problems)
         .into_iter()
         .map(|p| {
-            Diagnostic::error(&file.display, "broken-link", p.message)
-                .at_offset(&file.text, file.body_offset + p.offset)
+            let diagnostic = if p.is_error {
+                Diagnostic::error(&file.display, "broken-link", p.message)
+            } else {
+                Diagnostic::warning(&file.display, "script-url", p.message)
+            };
+            diagnostic.at_offset(&file.text, file.body_offset + p.offset)
         })
         .collect();
     (rendered, problems)
@@ -717,24 +815,40 @@ pub fn resolve_link(
         Some(fragment) => format!("{url}#{fragment}"),
         None => url,
     };
-    let key = if let Some(rest) = target.strip_prefix("@/") {
-        normalise(rest)
-    } else if target.ends_with(".md") && !target.starts_with('/') {
-        normalise(&if folder.is_empty() {
-            target.to_string()
-        } else {
-            format!("{folder}/{target}")
-        })
-    } else if let Some(absolute) = target.strip_prefix('/') {
-        return LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, absolute)));
-    } else {
-        return LinkTarget::Keep;
+    let key = match linked_source(target, folder) {
+        Some(key) => key,
+        None => {
+            return match target.strip_prefix('/') {
+                Some(absolute) => {
+                    LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, absolute)))
+                }
+                None => LinkTarget::Keep,
+            };
+        }
     };
     match key.and_then(|key| targets.get(&key)) {
         Some(path) => LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, path))),
         None => LinkTarget::Broken(format!(
             "link to `{target}`: no such file in content/ (or it is a draft)"
         )),
+    }
+}
+
+/// The content file (relative to `content/`) that a link target written in
+/// `folder` names: `Some(Some(key))` for `@/x.md` and relative `x.md`
+/// links, `Some(None)` when such a link climbs out of `content/`, `None`
+/// for any other kind of link. `target` has no `#fragment`.
+pub fn linked_source(target: &str, folder: &str) -> Option<Option<String>> {
+    if let Some(rest) = target.strip_prefix("@/") {
+        Some(normalise(rest))
+    } else if target.ends_with(".md") && !target.starts_with('/') {
+        Some(normalise(&if folder.is_empty() {
+            target.to_string()
+        } else {
+            format!("{folder}/{target}")
+        }))
+    } else {
+        None
     }
 }
 
@@ -751,6 +865,17 @@ fn normalise(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
+}
+
+/// The content folder a page belongs to: its own folder, or for a page
+/// bundle (`a/b/index.md`) the folder holding the bundle.
+fn page_folder(source: &str) -> String {
+    let folder = parent_folder(source);
+    if source == "index.md" || source.ends_with("/index.md") {
+        parent_folder(&folder)
+    } else {
+        folder
+    }
 }
 
 fn parent_folder(path: &str) -> String {

@@ -3,12 +3,13 @@
 
 pub mod front_matter;
 mod load;
+pub mod locate;
 pub mod paths;
 
 use std::path::PathBuf;
 
 pub use front_matter::FrontMatter;
-pub use load::{LoadOptions, is_editor_temporary, load, resolve_link};
+pub use load::{LoadOptions, is_editor_temporary, linked_source, load, resolve_link};
 
 use crate::config::Config;
 use crate::markdown::Rendered;

@@ -9,7 +9,7 @@
 #    fixtures/bad-site and fails unless each reports its planted problem;
 # 3. on SITE_DIR: vnu (--errors-only) on every .html file, lychee (offline,
 #    with fragments), then the Playwright tests in site.test.mjs;
-# 4. prints the time of each stage and `browser checks: N passed, M failed`,
+# 4. prints the time of each stage and `browser-checks: N passed, M failed`,
 #    and exits non-zero on any failure.
 set -euo pipefail
 
@@ -30,12 +30,12 @@ if [[ $# -ne 1 ]]; then
   exit 2
 fi
 if [[ ! -d "$1" ]]; then
-  echo "browser checks: SITE_DIR '$1' is not a directory" >&2
+  echo "browser-checks: SITE_DIR '$1' is not a directory" >&2
   exit 2
 fi
 SITE_DIR="$(cd "$1" && pwd -P)"
 if [[ ! -f "$SITE_DIR/index.html" ]]; then
-  echo "browser checks: $SITE_DIR has no index.html (was the site built?)" >&2
+  echo "browser-checks: $SITE_DIR has no index.html (was the site built?)" >&2
   exit 2
 fi
 mkdir -p "$LOG_DIR"
@@ -67,7 +67,7 @@ stage_end() {
     STAGE_NAME=""
   fi
 }
-die() { echo "browser checks: $*" >&2; exit 1; }
+die() { echo "browser-checks: $*" >&2; exit 1; }
 
 # ------------------------------------------------------------------- installs
 as_root() {
@@ -243,5 +243,5 @@ if [[ $FAILED -ne 0 ]]; then
   printf '  %s\n' "${FAILURES[@]}"
 fi
 echo
-echo "browser checks: $PASSED passed, $FAILED failed"
+echo "browser-checks: $PASSED passed, $FAILED failed"
 [[ $FAILED -eq 0 ]]

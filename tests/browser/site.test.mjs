@@ -4,6 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { serve } from './server.mjs';
 import {
@@ -147,6 +148,58 @@ test('navigate by clicking: home → careers list → dialysis technician; key f
     assert.deepEqual(problems, [], problems.join('\n'));
   } finally {
     await page.close();
+  }
+});
+
+// Issue 3's acceptance: the header's search form, served from a sub-path
+// (/medsite/), finds the dialysis page for "dialysis" and the EMT page for
+// "ambulance"; without JavaScript the search page lists every page.
+test('search from a sub-path finds "dialysis" and "ambulance"; without JavaScript it lists all pages', async () => {
+  const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'medsite-subpath-'));
+  await fs.symlink(SITE, path.join(parent, 'medsite'));
+  const sub = await serve(parent);
+  const context = await browser.newContext({ viewport: DESKTOP, baseURL: sub.url });
+  const noScript = await browser.newContext({ viewport: DESKTOP, baseURL: sub.url, javaScriptEnabled: false });
+  try {
+    for (const [query, expected, within] of [
+      ['dialysis', '/medsite/careers/dialysis-technician/', 1],
+      ['ambulance', '/medsite/careers/emergency-medical-technician/', 3],
+    ]) {
+      const { page, problems } = await open(context, '/medsite/');
+      try {
+        await page.fill('#site-search-q', query);
+        await Promise.all([
+          page.waitForURL((u) => u.pathname === '/medsite/search/'),
+          page.press('#site-search-q', 'Enter'),
+        ]);
+        const links = page.locator('[data-search-results] a');
+        await links.first().waitFor({ state: 'visible', timeout: 15000 });
+        const found = await links.evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+        assert.ok(found.slice(0, within).includes(expected),
+          `"${query}": expected ${expected} in the first ${within} result(s), got ${found.join(', ')}`);
+        const status = await page.locator('[data-search-status]').innerText();
+        assert.match(status, new RegExp(`match .${query}.`), `status line: ${status}`);
+        assert.deepEqual(problems, [], problems.join('\n'));
+      } finally {
+        await page.close();
+      }
+    }
+    const page = await noScript.newPage();
+    try {
+      await page.goto('/medsite/search/?q=dialysis', { waitUntil: 'load' });
+      assert.equal(await page.locator('[data-search-form]').isVisible(), false, 'the search form is shown without JavaScript');
+      const listed = await page.locator('.listing a').evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+      for (const expected of ['/medsite/careers/dialysis-technician/', '/medsite/about/', '/medsite/compare/']) {
+        assert.ok(listed.includes(expected), `without JavaScript the search page does not list ${expected}`);
+      }
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await context.close();
+    await noScript.close();
+    await sub.close();
+    await fs.rm(parent, { recursive: true, force: true });
   }
 });
 

@@ -75,7 +75,7 @@ fn unknown_front_matter_field_is_named() {
     let shown = failing_build(&[("content/a.md", "---\ntitle: A\nwieght: 2\n---\n")]);
     assert_eq!(
         shown,
-        "content/a.md:3:1: error: unknown front matter field `wieght`: medsite knows title, description, date, updated, draft, slug, weight, template, aliases, taxonomies and extra; put your own fields under `extra`\n  |\n3 | wieght: 2\n  | ^\n\nerror: build failed with 1 error\n"
+        "content/a.md:3:1: error: unknown front matter field `wieght` (did you mean `weight`?); put your own fields under `extra`\n  |\n3 | wieght: 2\n  | ^\n\nerror: build failed with 1 error\n"
     );
 }
 
@@ -173,7 +173,7 @@ fn unknown_site_toml_key_is_named_with_its_line() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "site.toml:3:1: error: unknown field `base_ulr`, expected one of `title`, `description`, `base_url`, `language`, `theme`, `taxonomies`, `menu`, `sections`, `feed_limit`, `feeds`\n  |\n3 | base_ulr = \"https://example.org/\"\n  | ^\n\nerror: build failed with 1 error\n"
+        "site.toml:3:1: error: unknown key `base_ulr` in site.toml (did you mean `base_url`?)\n  |\n3 | base_ulr = \"https://example.org/\"\n  | ^\n\nerror: build failed with 1 error\n"
     );
 }
 

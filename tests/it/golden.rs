@@ -1,12 +1,30 @@
-//! Fixture sites with golden output: `tests/fixtures/<case>/` is built and
-//! every output file is compared with `expected/`. A missing or an extra
-//! file fails. Bless with `SNAPSHOTS=overwrite cargo test --test it`.
+//! Fixture sites with golden output: `tests/fixtures/<case>/` is copied to a
+//! temporary folder, a command runs on it, and every file it produces is
+//! compared with `expected/`. A missing or an extra file fails. Bless with
+//! `SNAPSHOTS=overwrite cargo test --test it`.
+//!
+//! - build fixtures: `expected/` is the output folder. The search index
+//!   (`pagefind/`, binary and large) is compared through
+//!   `pagefind.manifest`, one `path size` line per file; its fragment names
+//!   are hashes of their content, so the manifest still changes with it.
+//! - check fixtures: `expected/check.txt` (stderr, stdout and exit code of
+//!   `medsite check`) and `expected/check.json` (`--format json`).
+//! - new fixtures: the files `medsite new` wrote, and `new.txt` (what it
+//!   printed), with `SOURCE_DATE_EPOCH` fixing the date.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::support::{copy_tree, medsite, read_tree, repo};
 
-fn check_fixture(case: &str, args: &[&str]) {
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// 2026-11-25T00:00:00Z, the date `medsite new` writes in fixtures.
+pub const SOURCE_DATE_EPOCH: &str = "1795564800";
+
+/// Copies the fixture (and the shared theme) to a temporary folder, runs
+/// `produce` on it and compares what it returns with `expected/`.
+fn golden(case: &str, produce: impl FnOnce(&Path) -> Files) {
     let fixture = repo().join("tests/fixtures").join(case);
     let work = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(&fixture).unwrap() {
@@ -25,22 +43,7 @@ fn check_fixture(case: &str, args: &[&str]) {
         &repo().join("tests/fixtures/_theme"),
         &work.path().join("themes/fixture"),
     );
-    let out = work.path().join("out");
-    let result = medsite()
-        .args(["build", "--quiet", "--root"])
-        .arg(work.path())
-        .arg("--output")
-        .arg(&out)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        result.status.success(),
-        "build of {case} failed:\n{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-    let mut actual = read_tree(&out);
-    actual.remove(".medsite-output");
+    let actual = produce(work.path());
     let expected_dir = fixture.join("expected");
     if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
         let _ = std::fs::remove_dir_all(&expected_dir);
@@ -71,6 +74,108 @@ fn check_fixture(case: &str, args: &[&str]) {
     }
 }
 
+fn check_fixture(case: &str, args: &[&str]) {
+    golden(case, |site| {
+        let out = site.join("out");
+        let result = medsite()
+            .args(["build", "--quiet", "--root"])
+            .arg(site)
+            .arg("--output")
+            .arg(&out)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "build of {case} failed:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let mut actual = read_tree(&out);
+        actual.remove(".medsite-output");
+        let index: Vec<String> = actual
+            .keys()
+            .filter(|path| path.starts_with("pagefind/"))
+            .cloned()
+            .collect();
+        if !index.is_empty() {
+            let manifest: String = index
+                .iter()
+                .map(|path| format!("{path} {}\n", actual[path].len()))
+                .collect();
+            for path in index {
+                actual.remove(&path);
+            }
+            actual.insert("pagefind.manifest".into(), manifest.into_bytes());
+        }
+        actual
+    });
+}
+
+/// `medsite check` in both formats.
+fn check_report_fixture(case: &str) {
+    golden(case, |site| {
+        let mut files = Files::new();
+        for (name, format) in [("check.txt", "human"), ("check.json", "json")] {
+            let result = medsite()
+                .args(["check", "--format", format, "--root"])
+                .arg(site)
+                .output()
+                .unwrap();
+            let text = if format == "json" {
+                String::from_utf8_lossy(&result.stdout).into_owned()
+            } else {
+                format!(
+                    "exit code: {}\n--- stderr\n{}--- stdout\n{}",
+                    result.status.code().unwrap(),
+                    String::from_utf8_lossy(&result.stderr),
+                    without_timing(&String::from_utf8_lossy(&result.stdout))
+                )
+            };
+            files.insert(name.to_string(), text.into_bytes());
+        }
+        assert!(
+            !site.join("dist").exists(),
+            "{case}: medsite check wrote dist/"
+        );
+        files
+    });
+}
+
+/// `... in 12 ms` -> `... in N ms`: the only part of a report that varies.
+fn without_timing(text: &str) -> String {
+    match text.rfind(" in ") {
+        Some(start) if text.trim_end().ends_with(" ms") => {
+            format!("{} in N ms\n", &text[..start])
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// `medsite new SECTION TITLE`: the files it adds under content/.
+fn new_page_fixture(case: &str, section: &str, title: &str) {
+    golden(case, |site| {
+        let before = read_tree(&site.join("content"));
+        let result = medsite()
+            .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+            .args(["new", section, title, "--root"])
+            .arg(site)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "medsite new failed:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let mut files: Files = read_tree(&site.join("content"))
+            .into_iter()
+            .filter(|(path, _)| !before.contains_key(path))
+            .map(|(path, bytes)| (format!("content/{path}"), bytes))
+            .collect();
+        files.insert("new.txt".into(), result.stdout);
+        files
+    });
+}
+
 #[test]
 fn front_matter_in_yaml_toml_and_json_with_bom_and_crlf() {
     check_fixture("front-matter-formats", &[]);
@@ -99,4 +204,24 @@ fn feeds_sitemap_robots_taxonomies_aliases_with_base_url() {
 #[test]
 fn sections_and_terms_paginate_and_every_list_has_a_feed() {
     check_fixture("pagination-and-feeds", &[]);
+}
+
+#[test]
+fn section_schema_accepts_valid_yaml_toml_and_json_front_matter() {
+    check_fixture("typed-content", &[]);
+}
+
+#[test]
+fn search_index_and_search_page_listing_every_page() {
+    check_fixture("search", &[]);
+}
+
+#[test]
+fn check_reports_anchors_files_reachability_descriptions_and_placeholders() {
+    check_report_fixture("check-report");
+}
+
+#[test]
+fn new_page_from_the_section_archetype_with_schema_placeholders() {
+    new_page_fixture("new-page", "guides", "Respiratory \"RT\" therapist");
 }

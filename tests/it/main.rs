@@ -1,8 +1,15 @@
 //! The integration tests: one binary, one module per concern. Every test
 //! runs the real `medsite` binary on a site in a temporary folder.
 
+mod bad_input;
 mod careers_site;
+mod check;
+mod deploy;
 mod errors;
 mod golden;
+mod json_ld;
+mod new;
 mod output_folder;
+mod schema;
+mod search;
 mod support;

@@ -39,7 +39,9 @@ fn walkdir_sorted(root: &Path) -> Vec<PathBuf> {
             .collect();
         entries.sort();
         for entry in entries {
-            if entry.is_dir() {
+            // Never follow a symbolic link to a folder (a loop would never end).
+            let is_real_dir = std::fs::symlink_metadata(&entry).is_ok_and(|m| m.is_dir());
+            if is_real_dir {
                 stack.push(entry.clone());
             }
             out.push(entry);

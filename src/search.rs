@@ -1,0 +1,80 @@
+//! Client-side search: the rendered pages are indexed with pagefind (used
+//! as a library), whose files go into the output under `pagefind/`.
+//!
+//! pagefind splits its index into fragments that the browser fetches as a
+//! query needs them, so a site of 100,000 pages never loads one big index,
+//! and the files work offline from any static host. Themes load
+//! `pagefind/pagefind.js` (the API) or `pagefind/pagefind-ui.js` (a ready
+//! UI) with a relative URL and pass the site's base path as `baseUrl`.
+//!
+//! Rendering does no I/O, and neither does this: pagefind gets the HTML in
+//! memory and returns its files in memory. Its API is async; a small
+//! current-thread tokio runtime drives it.
+
+use crate::content::Site;
+use crate::diagnostics::Diagnostic;
+
+/// The output folder of the index.
+pub const FOLDER: &str = "pagefind";
+
+/// One rendered page to index.
+pub struct Document<'a> {
+    /// Site path of the page, e.g. `careers/x/`; results link to it.
+    pub path: &'a str,
+    pub html: &'a str,
+}
+
+/// Indexes `documents` and returns the index files as output paths
+/// (`pagefind/...`) and bytes, in path order.
+///
+/// Which part of a page is indexed is up to the theme: pagefind indexes
+/// the element marked `data-pagefind-body` (and skips pages without one
+/// once any page has it), or the whole `<body>` when no page marks one.
+pub fn index(
+    site: &Site,
+    documents: &[Document<'_>],
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let failed = |error: &dyn std::fmt::Display| {
+        Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            "search",
+            format!("building the search index failed: {error}"),
+        )
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| failed(&error))?;
+    runtime.block_on(async {
+        let options = pagefind::options::PagefindServiceConfig::builder()
+            .force_language(site.config.language.clone())
+            .build();
+        let mut index =
+            pagefind::api::PagefindIndex::new(Some(options)).map_err(|error| failed(&error))?;
+        for document in documents {
+            index
+                .add_html_file(
+                    None,
+                    Some(format!("/{}", document.path)),
+                    document.html.to_string(),
+                )
+                .await
+                .map_err(|error| failed(&error))?;
+        }
+        let files = index.get_files().await.map_err(|error| failed(&error))?;
+        let mut files: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .map(|file| {
+                let name = file
+                    .filename
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                (format!("{FOLDER}/{name}"), file.contents)
+            })
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
+    })
+}
