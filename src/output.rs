@@ -366,10 +366,10 @@ fn fill(
     staging: &Path,
     stamp: Option<String>,
 ) -> Result<WriteReport, OutputError> {
-    // Folders first, by one thread: created in parallel, sibling folders
-    // contend for their parent's lock and the kernel spins on it (measured:
-    // twice the system time at 10,000 pages). Files then go into distinct
-    // folders in parallel.
+    // Folders first, by one thread, once each (the outputs are sorted, so a
+    // folder's files are adjacent): no failed create and retry per file,
+    // and no two threads making siblings under one parent. The files then
+    // go into their folders in parallel.
     let mut last_folder = None;
     for file in hashed {
         if let Some((folder, _)) = file.path.rsplit_once('/')
