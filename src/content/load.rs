@@ -1215,9 +1215,9 @@ fn resolve_link_with(
 /// for any other kind of link. `target` has no `#fragment`.
 pub fn linked_source(target: &str, folder: &str) -> Option<Option<String>> {
     if let Some(rest) = target.strip_prefix("@/") {
-        Some(normalise(rest))
+        Some(paths::normalise(rest))
     } else if target.ends_with(".md") && !target.starts_with('/') {
-        Some(normalise(&if folder.is_empty() {
+        Some(paths::normalise(&if folder.is_empty() {
             target.to_string()
         } else {
             format!("{folder}/{target}")
@@ -1225,21 +1225,6 @@ pub fn linked_source(target: &str, folder: &str) -> Option<Option<String>> {
     } else {
         None
     }
-}
-
-/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs out.
-fn normalise(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            other => parts.push(other),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The content folder a page belongs to: its own folder, or for a page

@@ -108,6 +108,21 @@ pub fn root_prefix(path: &str) -> String {
     }
 }
 
+/// Resolves `.` and `..` in a `/`-separated path; `None` if it climbs out.
+pub fn normalise(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// True when `path` is a plain relative path: no root, no `..`, no `.`,
 /// no backslash. The output stage refuses anything else.
 pub fn is_contained(path: &str) -> bool {
