@@ -141,19 +141,23 @@ def main():
         # Each reload names the edited page (--navigate-to-changed), so a
         # message is matched to its edit, never to an earlier build's.
         rng = random.Random(1)
+
+        def pick(previous):
+            """Another page than the last one edited: its path, URL and text."""
+            path = rng.choice(pages)
+            while path == previous:
+                path = rng.choice(pages)
+            relative = os.path.relpath(path, os.path.join(site, "content"))
+            with open(path, encoding="utf-8") as f:
+                return path, "/" + relative[: -len(".md")] + "/", f.read()
+
         previous = None
         words = ["amber", "basalt", "cobalt", "dune", "ember", "fjord", "glacier", "harbor"]
         latencies = []
         memory_first = memory_last = 0
         for edit in range(args.edits):
-            path = rng.choice(pages)
-            while path == previous:
-                path = rng.choice(pages)
+            path, url, text = pick(previous)
             previous = path
-            relative = os.path.relpath(path, os.path.join(site, "content"))
-            url = "/" + relative[: -len(".md")] + "/"
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
             head, body = text.rsplit("---\n", 1)
             body_words = body.split(" ")
             index = rng.randrange(len(body_words))
@@ -177,14 +181,8 @@ def main():
         # site again, diff it): reported apart, they are not the target.
         title_latencies = []
         for edit in range(args.title_edits):
-            path = rng.choice(pages)
-            while path == previous:
-                path = rng.choice(pages)
+            path, url, text = pick(previous)
             previous = path
-            relative = os.path.relpath(path, os.path.join(site, "content"))
-            url = "/" + relative[: -len(".md")] + "/"
-            with open(path, encoding="utf-8") as f:
-                text = f.read()
             new_text = re.sub(r'^title: "', f'title: "T{edit} ', text, count=1, flags=re.M)
             written = time.perf_counter()
             with open(path, "w", encoding="utf-8") as f:

@@ -15,7 +15,6 @@
 //! any other template link. A page that only a feed or the sitemap lists
 //! is reported.
 
-use crate::content::paths::normalise;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -26,6 +25,7 @@ use serde::Serialize;
 use crate::build::{self, Failure};
 use crate::content::front_matter::{self, Split};
 use crate::content::locate::{self, Segment};
+use crate::content::paths::normalise;
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::markdown::Rendered;

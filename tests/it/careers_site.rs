@@ -1,38 +1,7 @@
 //! The careers site itself: every required page is built, twice
 //! identically, with well-formed feeds and sitemap and no broken links.
 
-use crate::support::{broken_internal_links, medsite, read_tree, repo};
-
-fn build_careers(base_url: Option<&str>) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let mut command = medsite();
-    command
-        .args(["build", "--quiet", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(out.path().join("dist"));
-    if let Some(url) = base_url {
-        command.args(["--base-url", url]);
-    }
-    let output = command.output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    out
-}
-
-const CAREERS: [&str; 8] = [
-    "surgical-technologist",
-    "dialysis-technician",
-    "emergency-medical-technician",
-    "medical-laboratory-technician",
-    "radiologic-technologist",
-    "diagnostic-medical-sonographer",
-    "dental-hygienist",
-    "pharmacy-technician",
-];
+use crate::support::{CAREERS, broken_internal_links, build_careers, read_tree};
 
 #[test]
 fn every_required_page_is_built() {

@@ -2,25 +2,7 @@
 //! run `./build.sh` with a base URL and publish `dist/`, and a build with a
 //! sub-path base URL works when served under that sub-path.
 
-use crate::support::{broken_internal_links, medsite, repo};
-
-fn build_with_base_url(url: &str) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let output = medsite()
-        .args(["build", "--quiet", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(out.path().join("dist"))
-        .args(["--base-url", url])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    out
-}
+use crate::support::{broken_internal_links, build_careers, repo};
 
 #[test]
 fn github_pages_workflow_builds_with_the_pages_url_and_uploads_dist() {
@@ -63,7 +45,7 @@ fn netlify_builds_with_its_url_and_publishes_dist() {
 
 #[test]
 fn a_sub_path_base_url_reaches_canonical_links_sitemap_feeds_and_every_link() {
-    let out = build_with_base_url("https://example.org/sub/");
+    let out = build_careers(Some("https://example.org/sub/"));
     let dist = out.path().join("dist");
     let page = std::fs::read_to_string(dist.join("about/index.html")).unwrap();
     assert!(

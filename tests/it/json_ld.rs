@@ -4,18 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{medsite, repo};
-
-const CAREERS: [&str; 8] = [
-    "surgical-technologist",
-    "dialysis-technician",
-    "emergency-medical-technician",
-    "medical-laboratory-technician",
-    "radiologic-technologist",
-    "diagnostic-medical-sonographer",
-    "dental-hygienist",
-    "pharmacy-technician",
-];
+use crate::support::{CAREERS, build_careers, repo};
 
 /// The parsed `<script type="application/ld+json">` blocks of a page.
 fn json_ld(html: &str) -> Vec<Value> {
@@ -36,26 +25,9 @@ fn front_matter(career: &str) -> Value {
 
 #[test]
 fn every_career_page_has_an_article_about_an_occupation_and_breadcrumbs() {
-    let out = tempfile::tempdir().unwrap();
+    let out = build_careers(Some("https://example.org/sub/"));
     let dist = out.path().join("dist");
-    let build = medsite()
-        .args([
-            "build",
-            "--quiet",
-            "--base-url",
-            "https://example.org/sub/",
-            "--root",
-        ])
-        .arg(repo())
-        .arg("--output")
-        .arg(&dist)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+
     for career in CAREERS {
         let html =
             std::fs::read_to_string(dist.join(format!("careers/{career}/index.html"))).unwrap();
@@ -158,18 +130,9 @@ fn every_career_page_has_an_article_about_an_occupation_and_breadcrumbs() {
 #[test]
 fn dialysis_has_no_soc_code_and_no_pay_and_emt_has_both() {
     // The two pages the issue names, spelled out.
-    let out = tempfile::tempdir().unwrap();
+    let out = build_careers(None);
     let dist = out.path().join("dist");
-    assert!(
-        medsite()
-            .args(["build", "--quiet", "--root"])
-            .arg(repo())
-            .arg("--output")
-            .arg(&dist)
-            .status()
-            .unwrap()
-            .success()
-    );
+
     let occupation = |career: &str| {
         let html =
             std::fs::read_to_string(dist.join(format!("careers/{career}/index.html"))).unwrap();

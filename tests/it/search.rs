@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::support::{medsite, repo};
+use crate::support::{build_careers, repo};
 
 /// Runs `node tests/search/query.mjs DIST QUERY...`: result URLs per query.
 fn query(dist: &std::path::Path, queries: &[&str]) -> Vec<(String, Vec<String>)> {
@@ -37,20 +37,9 @@ fn query(dist: &std::path::Path, queries: &[&str]) -> Vec<(String, Vec<String>)>
 
 #[test]
 fn search_finds_the_dialysis_page_for_dialysis_and_the_emt_page_for_ambulance() {
-    let out = tempfile::tempdir().unwrap();
+    let out = build_careers(None);
     let dist = out.path().join("dist");
-    let build = medsite()
-        .args(["build", "--quiet", "--root"])
-        .arg(repo())
-        .arg("--output")
-        .arg(&dist)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+
     // Split into fragments, not one monolithic index.
     let fragments = std::fs::read_dir(dist.join("pagefind/fragment"))
         .unwrap()

@@ -272,3 +272,37 @@ impl Drop for Running {
         let _ = self.child.wait();
     }
 }
+
+/// The careers site of this repository built into `<temp>/dist`, with an
+/// optional base URL; the build must succeed.
+pub fn build_careers(base_url: Option<&str>) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let mut command = medsite();
+    command
+        .args(["build", "--quiet", "--root"])
+        .arg(repo())
+        .arg("--output")
+        .arg(out.path().join("dist"));
+    if let Some(url) = base_url {
+        command.args(["--base-url", url]);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+/// The eight career pages, by slug, in the order the site lists them.
+pub const CAREERS: [&str; 8] = [
+    "surgical-technologist",
+    "dialysis-technician",
+    "emergency-medical-technician",
+    "medical-laboratory-technician",
+    "radiologic-technologist",
+    "diagnostic-medical-sonographer",
+    "dental-hygienist",
+    "pharmacy-technician",
+];
