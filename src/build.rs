@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::{self, OutputError, WriteReport};
 use crate::progress::Progress;
 use crate::render::{self, Output};
+use crate::stamp::StampOptions;
 use crate::templates::Templates;
 
 /// Options of `medsite build`, free of any CLI library.
@@ -149,6 +150,27 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let root = &options.root;
     // Refuse a dangerous output folder before doing any work.
     let output_dir = output_folder(root, options.output.as_deref())?;
+    let stamp = crate::stamp::of_inputs(
+        root,
+        &StampOptions {
+            drafts: options.drafts,
+            base_url: options.base_url.as_deref(),
+        },
+    );
+    let shown_output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("dist"));
+    if let Some(summary) = stamp
+        .as_deref()
+        .and_then(|stamp| unchanged_since(stamp, &output_dir))
+    {
+        return Ok(BuildSummary {
+            elapsed: started.elapsed(),
+            output: shown_output,
+            ..summary
+        });
+    }
     let progress = Progress::new(options.quiet);
     progress.stage("loading content");
     let load_options = LoadOptions {
@@ -158,18 +180,45 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     progress.stage("rendering");
     let rendered = render(&site, &templates)?;
     progress.stage("writing");
-    let report =
-        output::write(&rendered, &output_dir).map_err(|error| Failure::Io(error.to_string()))?;
+    // A build with warnings is not recorded as up to date, so that the
+    // next build shows them again.
+    let record = stamp.filter(|_| warnings.is_empty()).map(|stamp| {
+        format!(
+            "{stamp} {} {} {}",
+            site.pages.len(),
+            site.sections.len(),
+            rendered.files.len()
+        )
+    });
+    let report = output::write_stamped(&rendered, &output_dir, record.as_deref())
+        .map_err(|error| Failure::Io(error.to_string()))?;
     progress.finish();
     Ok(BuildSummary {
         pages: site.pages.len(),
         sections: site.sections.len(),
         report,
         elapsed: started.elapsed(),
-        output: options
-            .output
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("dist")),
+        output: shown_output,
         warnings,
+    })
+}
+
+/// The summary of the build that wrote `output_dir`, when that build had
+/// the same input stamp and its output is intact: there is nothing to do.
+fn unchanged_since(stamp: &str, output_dir: &Path) -> Option<BuildSummary> {
+    let recorded = output::intact_stamp(output_dir)?;
+    let mut parts = recorded.split(' ');
+    if parts.next()? != stamp {
+        return None;
+    }
+    let mut number = || parts.next()?.parse::<usize>().ok();
+    let (pages, sections, files) = (number()?, number()?, number()?);
+    Some(BuildSummary {
+        pages,
+        sections,
+        report: WriteReport { files, written: 0 },
+        elapsed: Duration::ZERO,
+        output: PathBuf::new(),
+        warnings: Vec::new(),
     })
 }

@@ -32,6 +32,8 @@ struct RawConfig {
     #[serde(default)]
     feed_limit: Option<usize>,
     #[serde(default)]
+    feeds: Option<bool>,
+    #[serde(default)]
     search: bool,
     #[serde(default)]
     markdown: MarkdownSettings,
@@ -52,6 +54,8 @@ struct RawTaxonomy {
     name: String,
     #[serde(default)]
     title: Option<String>,
+    #[serde(default)]
+    paginate_by: Option<usize>,
 }
 
 /// A link in the site's main navigation.
@@ -71,6 +75,8 @@ pub struct SectionSettings {
     pub template: Option<String>,
     /// Template for the section's pages (default `page.html`).
     pub page_template: Option<String>,
+    /// Pages per list page; `None` lists every page on the section's page.
+    pub paginate_by: Option<usize>,
     /// JSON Schema file (relative to the site root) that every page's front
     /// matter in this section must satisfy, e.g. `schemas/career.schema.json`.
     pub schema: Option<String>,
@@ -83,6 +89,8 @@ pub struct Taxonomy {
     pub title: String,
     /// URL segment, e.g. `work-settings`.
     pub slug: String,
+    /// Pages per list page of each term; `None` lists every page at once.
+    pub paginate_by: Option<usize>,
 }
 
 /// The validated site configuration.
@@ -100,6 +108,9 @@ pub struct Config {
     /// Keyed by section folder relative to `content/`, e.g. `careers`.
     pub sections: BTreeMap<String, SectionSettings>,
     pub feed_limit: usize,
+    /// An Atom feed for every section and taxonomy term besides the home
+    /// feed (`atom.xml`), which is always written.
+    pub feeds: bool,
     /// Build a client-side search index (pagefind) into `pagefind/`.
     pub search: bool,
     pub markdown: crate::markdown::MarkdownOptions,
@@ -145,11 +156,34 @@ impl Config {
             let title = raw_taxonomy
                 .title
                 .unwrap_or_else(|| humanise(&raw_taxonomy.name));
+            if raw_taxonomy.paginate_by == Some(0) {
+                problems.push(locate_key(
+                    text,
+                    "paginate_by",
+                    format!(
+                        "taxonomy `{}`: `paginate_by` must be at least 1 (leave it out to list every page)",
+                        raw_taxonomy.name
+                    ),
+                ));
+                continue;
+            }
             taxonomies.push(Taxonomy {
                 name: raw_taxonomy.name,
                 title,
                 slug,
+                paginate_by: raw_taxonomy.paginate_by,
             });
+        }
+        for (folder, settings) in &raw.sections {
+            if settings.paginate_by == Some(0) {
+                problems.push(locate_key(
+                    text,
+                    "paginate_by",
+                    format!(
+                        "section `{folder}`: `paginate_by` must be at least 1 (leave it out to list every page)"
+                    ),
+                ));
+            }
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -168,6 +202,7 @@ impl Config {
                 .map(|(key, value)| (key.trim_matches('/').to_string(), value))
                 .collect(),
             feed_limit: raw.feed_limit.unwrap_or(20),
+            feeds: raw.feeds.unwrap_or(true),
             search: raw.search,
             markdown: crate::markdown::MarkdownOptions {
                 raw_html: raw.markdown.raw_html,
@@ -186,6 +221,11 @@ impl Config {
     /// A small configuration for unit tests.
     pub fn for_test() -> Config {
         Config::parse("title = \"Test site\"\n").expect("the test configuration is valid")
+    }
+
+    /// Pages per list page of the section in `folder`, if it paginates.
+    pub fn section_paginate_by(&self, folder: &str) -> Option<usize> {
+        self.sections.get(folder).and_then(|s| s.paginate_by)
     }
 
     pub fn taxonomy(&self, name: &str) -> Option<&Taxonomy> {
@@ -274,6 +314,14 @@ mod tests {
             Config::parse("title = \"x\"\nbase_url = \"https://example.org/sub\"\n").unwrap();
         assert_eq!(config.base_url.as_deref(), Some("https://example.org/sub/"));
         assert_eq!(config.base_path(), "/sub/");
+    }
+
+    #[test]
+    fn paginate_by_zero_is_refused_with_its_line() {
+        let errors =
+            Config::parse("title = \"x\"\n[sections.posts]\npaginate_by = 0\n").unwrap_err();
+        assert_eq!(errors[0].line, 3);
+        assert!(errors[0].message.contains("at least 1"), "{}", errors[0]);
     }
 
     #[test]

@@ -1,9 +1,18 @@
 //! The template context: the theme's public API. These borrowed view types
 //! decide exactly what a template can see; README.md documents each field.
+//!
+//! A page's summary shows up in many lists (its section's list page, each
+//! of its terms' list pages, `get_section`). [`Summaries`] serializes each
+//! once into a Tera value, which is reference-counted, so every further
+//! list costs a pointer copy; the `*_value` functions put those shared
+//! lists into the serialized views.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
+use tera::Value;
+use tera::value::Key;
 
 use crate::config::MenuItem;
 use crate::content::{Page, Section, Site, TaxonomyTerms, Term};
@@ -111,6 +120,21 @@ pub struct SectionView<'a> {
     pub subsections: Vec<SectionLink<'a>>,
 }
 
+/// One list page of a paginated section or term. Paths are site paths
+/// (`posts/page/2/`), written in templates as `{{ root }}{{ path }}`.
+#[derive(Serialize)]
+pub struct PaginatorView<'a> {
+    /// 1-based.
+    pub current_index: usize,
+    pub number_pagers: usize,
+    /// The pages of this list page only.
+    pub pages: Vec<PageSummary<'a>>,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub first: String,
+    pub last: String,
+}
+
 #[derive(Serialize)]
 pub struct TaxonomyView<'a> {
     pub name: &'a str,
@@ -164,26 +188,24 @@ fn long(date: Option<jiff::civil::Date>) -> Option<String> {
 }
 
 fn page_terms<'a>(site: &'a Site, page: &'a Page) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
-    let mut map = BTreeMap::new();
-    for taxonomy in &site.taxonomies {
-        let Some(values) = page.front.taxonomies.get(&taxonomy.name) else {
-            continue;
-        };
-        let links = values
-            .iter()
-            .filter_map(|value| {
-                let slug = slug::slugify(value);
-                taxonomy.terms.iter().find(|t| t.slug == slug)
-            })
-            .map(|term| TermLink {
-                name: &term.name,
-                slug: &term.slug,
-                path: &term.path,
-            })
-            .collect();
-        map.insert(taxonomy.name.as_str(), links);
-    }
-    map
+    page.terms
+        .iter()
+        .map(|(taxonomy, terms)| {
+            let taxonomy = &site.taxonomies[*taxonomy];
+            let links = terms
+                .iter()
+                .map(|&term| {
+                    let term = &taxonomy.terms[term];
+                    TermLink {
+                        name: &term.name,
+                        slug: &term.slug,
+                        path: &term.path,
+                    }
+                })
+                .collect();
+            (taxonomy.name.as_str(), links)
+        })
+        .collect()
 }
 
 fn section_ancestors(site: &Site, mut index: Option<usize>) -> Vec<Crumb<'_>> {
@@ -253,6 +275,16 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
 }
 
 pub fn section_view<'a>(site: &'a Site, section: &'a Section) -> SectionView<'a> {
+    section_view_listing(site, section, &section.pages)
+}
+
+/// A section whose `pages` are only `pages` (one list page of a paginated
+/// section), so a theme that ignores pagination still lists the right ones.
+pub fn section_view_listing<'a>(
+    site: &'a Site,
+    section: &'a Section,
+    pages: &'a [usize],
+) -> SectionView<'a> {
     SectionView {
         title: &section.title,
         description: section.front.description.as_deref().unwrap_or(""),
@@ -262,11 +294,7 @@ pub fn section_view<'a>(site: &'a Site, section: &'a Section) -> SectionView<'a>
         toc: &section.rendered.toc,
         extra: &section.front.extra,
         ancestors: section_ancestors(site, section.parent),
-        pages: section
-            .pages
-            .iter()
-            .map(|&i| page_summary(site, &site.pages[i]))
-            .collect(),
+        pages: summaries(site, pages),
         subsections: section
             .subsections
             .iter()
@@ -317,15 +345,133 @@ pub fn taxonomy_view(taxonomy: &TaxonomyTerms) -> TaxonomyView<'_> {
 }
 
 pub fn term_view<'a>(site: &'a Site, term: &'a Term) -> TermView<'a> {
+    term_view_listing(site, term, &term.pages)
+}
+
+/// A term whose `pages` are only `pages` (one list page); `count` stays
+/// the number of all its pages.
+pub fn term_view_listing<'a>(site: &'a Site, term: &'a Term, pages: &'a [usize]) -> TermView<'a> {
     TermView {
         name: &term.name,
         slug: &term.slug,
         path: &term.path,
         count: term.pages.len(),
-        pages: term
-            .pages
-            .iter()
-            .map(|&i| page_summary(site, &site.pages[i]))
-            .collect(),
+        pages: summaries(site, pages),
     }
+}
+
+fn summaries<'a>(site: &'a Site, pages: &[usize]) -> Vec<PageSummary<'a>> {
+    pages
+        .iter()
+        .map(|&i| page_summary(site, &site.pages[i]))
+        .collect()
+}
+
+/// List page `current` (1-based) of `number_pagers` for the list at site
+/// path `base`, showing `pages`.
+pub fn paginator_view<'a>(
+    site: &'a Site,
+    base: &str,
+    current: usize,
+    number_pagers: usize,
+    pages: &[usize],
+) -> PaginatorView<'a> {
+    PaginatorView {
+        current_index: current,
+        number_pagers,
+        pages: summaries(site, pages),
+        previous: (current > 1).then(|| pager_path(base, current - 1)),
+        next: (current < number_pagers).then(|| pager_path(base, current + 1)),
+        first: base.to_string(),
+        last: pager_path(base, number_pagers),
+    }
+}
+
+/// Site path of list page `index` (1-based) of the list at `base`: the
+/// first is the list itself, later ones are `page/2/`, `page/3/`...
+pub fn pager_path(base: &str, index: usize) -> String {
+    if index <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{index}/")
+    }
+}
+
+/// Page summaries serialized on first use and shared by every list that
+/// shows the page.
+pub struct Summaries<'a> {
+    site: &'a Site,
+    values: Vec<OnceLock<Value>>,
+}
+
+impl<'a> Summaries<'a> {
+    pub fn new(site: &'a Site) -> Summaries<'a> {
+        Summaries {
+            site,
+            values: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The summary of page `index`.
+    pub fn get(&self, index: usize) -> Value {
+        self.values[index]
+            .get_or_init(|| {
+                Value::from_serializable(&page_summary(self.site, &self.site.pages[index]))
+            })
+            .clone()
+    }
+
+    /// A list of the summaries of `pages`, in that order.
+    pub fn list(&self, pages: &[usize]) -> Value {
+        Value::from(pages.iter().map(|&i| self.get(i)).collect::<Vec<Value>>())
+    }
+}
+
+/// `value` (a serialized view) with its field `key` replaced by `list`.
+fn with_list(value: Value, key: &'static str, list: Value) -> Value {
+    let mut map = value.into_map().expect("views serialize to maps");
+    map.insert(Key::from(key), list);
+    Value::from(map)
+}
+
+/// [`section_view_listing`] as a Tera value, its pages from `summaries`.
+pub fn section_value(
+    summaries: &Summaries<'_>,
+    site: &Site,
+    section: &Section,
+    pages: &[usize],
+) -> Value {
+    let view = section_view_listing(site, section, &[]);
+    with_list(
+        Value::from_serializable(&view),
+        "pages",
+        summaries.list(pages),
+    )
+}
+
+/// [`term_view_listing`] as a Tera value, its pages from `summaries`.
+pub fn term_value(summaries: &Summaries<'_>, site: &Site, term: &Term, pages: &[usize]) -> Value {
+    let view = term_view_listing(site, term, &[]);
+    with_list(
+        Value::from_serializable(&view),
+        "pages",
+        summaries.list(pages),
+    )
+}
+
+/// [`paginator_view`] as a Tera value, its pages from `summaries`.
+pub fn paginator_value(
+    summaries: &Summaries<'_>,
+    site: &Site,
+    base: &str,
+    current: usize,
+    number_pagers: usize,
+    pages: &[usize],
+) -> Value {
+    let view = paginator_view(site, base, current, number_pagers, &[]);
+    with_list(
+        Value::from_serializable(&view),
+        "pages",
+        summaries.list(pages),
+    )
 }

@@ -53,6 +53,21 @@ pub fn write(path: &Path, bytes: &[u8]) -> FsResult<()> {
     wrap("write", path, std::fs::write(path, bytes))
 }
 
+/// Creates (or truncates) the file, writes `bytes`, and returns the
+/// metadata of what was written without looking the path up again.
+pub fn write_file(path: &Path, bytes: &[u8]) -> FsResult<std::fs::Metadata> {
+    use std::io::Write;
+    let result = std::fs::File::create(path).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.metadata()
+    });
+    wrap("write", path, result)
+}
+
+pub fn symlink_metadata(path: &Path) -> FsResult<std::fs::Metadata> {
+    wrap("inspect", path, std::fs::symlink_metadata(path))
+}
+
 /// Writes a new file; fails if `path` exists, even if it appeared a
 /// moment ago (no check-then-write race).
 pub fn create_new(path: &Path, bytes: &[u8]) -> FsResult<()> {
@@ -67,6 +82,10 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> FsResult<()> {
 
 pub fn create_dir_all(path: &Path) -> FsResult<()> {
     wrap("create folder", path, std::fs::create_dir_all(path))
+}
+
+pub fn remove_file(path: &Path) -> FsResult<()> {
+    wrap("remove", path, std::fs::remove_file(path))
 }
 
 pub fn remove_dir_all(path: &Path) -> FsResult<()> {

@@ -32,5 +32,6 @@ pub mod render;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod stamp;
 pub mod templates;
 pub mod watch;

@@ -160,7 +160,7 @@ pub fn render(
                 Event::Start(tag)
             }
             Event::Text(ref text) => {
-                rendered.word_count += text.split_whitespace().count();
+                rendered.word_count += count_words(text);
                 event
             }
             Event::Html(ref html) if html.trim() == MORE_MARKER && summary_end.is_none() => {
@@ -268,6 +268,25 @@ pub fn render(
     rendered.html = drop_script_urls(std::mem::take(&mut rendered.html));
     rendered.toc = nest(&flat_headings);
     rendered
+}
+
+/// The number of words in `text`, as `split_whitespace().count()` says;
+/// ASCII text, nearly all of it, is counted bytewise, which is several
+/// times faster than decoding characters.
+fn count_words(text: &str) -> usize {
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // The ASCII characters that `char::is_whitespace` accepts.
+    let is_space = |byte: u8| matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let mut words = 0;
+    let mut in_word = false;
+    for &byte in text.as_bytes() {
+        let space = is_space(byte);
+        words += usize::from(in_word && space);
+        in_word = !space;
+    }
+    words + usize::from(in_word)
 }
 
 fn rewrite<'a>(
@@ -472,6 +491,25 @@ mod tests {
             LinkTarget::Broken("no such page".into())
         });
         assert_eq!(rendered.problems[0].offset, 4);
+    }
+
+    #[test]
+    fn words_are_counted_like_split_whitespace() {
+        for text in [
+            "",
+            " ",
+            "one",
+            " one  two\tthree\n",
+            "a\x0bb\x0cc\rd",
+            "x\x1cy",
+            "caf\u{e9} na\u{ef}ve\u{a0}words\u{2003}here",
+        ] {
+            assert_eq!(
+                count_words(text),
+                text.split_whitespace().count(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

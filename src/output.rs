@@ -12,8 +12,17 @@
 //! site would be too slow: [`update`] writes each changed file atomically
 //! (a temporary file beside it, then a rename) and deletes removed ones.
 //! It too runs only after the whole rebuild rendered without errors.
+//!
+//! The marker also holds a manifest: the length, content hash and
+//! modification time of every file written. The next build compares
+//! hashes instead of reading the old files back, checks with one `stat`
+//! per file that nobody touched them, and when nothing changed it writes
+//! nothing at all: no staging folder, no swap.
 
+use std::collections::HashMap;
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
+use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 
@@ -23,6 +32,8 @@ use crate::render::{Content, Output};
 /// Written into every output folder medsite makes.
 pub const MARKER: &str = ".medsite-output";
 const MARKER_TEXT: &str = "This folder is written by medsite; it is replaced on every build.\n";
+const MANIFEST_HEADER: &str = "# What medsite wrote here, so that the next build can tell what changed without reading it back:\n";
+const STAMP_PREFIX: &str = "# stamp ";
 
 /// Counts of a write.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -132,8 +143,136 @@ pub fn check_output_folder(root: &Path, output: &Path) -> Result<PathBuf, Output
     Ok(out)
 }
 
+/// One file as the previous build left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileRecord {
+    len: u64,
+    /// xxh3-128 of the bytes.
+    hash: u128,
+    /// Modification time in nanoseconds since 1970, to notice hand edits.
+    mtime: u128,
+}
+
+/// What the marker file says about the output folder.
+#[derive(Debug, Default)]
+struct Manifest {
+    /// An opaque line the build stores with its output (see [`write_stamped`]).
+    stamp: Option<String>,
+    files: HashMap<String, FileRecord>,
+}
+
+impl Manifest {
+    fn read(dir: &Path) -> Manifest {
+        let Ok(text) = std::fs::read_to_string(dir.join(MARKER)) else {
+            return Manifest::default();
+        };
+        let mut manifest = Manifest::default();
+        for line in text.lines().skip(1) {
+            if let Some(stamp) = line.strip_prefix(STAMP_PREFIX) {
+                manifest.stamp = Some(stamp.to_string());
+                continue;
+            }
+            if line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.splitn(4, ' ');
+            let record = (|| {
+                let hash = u128::from_str_radix(parts.next()?, 16).ok()?;
+                let len = parts.next()?.parse().ok()?;
+                let mtime = parts.next()?.parse().ok()?;
+                Some((parts.next()?.to_string(), FileRecord { len, hash, mtime }))
+            })();
+            match record {
+                Some((path, record)) => {
+                    manifest.files.insert(path, record);
+                }
+                // A damaged manifest vouches for nothing.
+                None => return Manifest::default(),
+            }
+        }
+        manifest
+    }
+
+    fn text(&self) -> String {
+        let mut paths: Vec<&String> = self.files.keys().collect();
+        paths.sort();
+        let mut text = String::with_capacity(MARKER_TEXT.len() + paths.len() * 96);
+        text.push_str(MARKER_TEXT);
+        text.push_str(MANIFEST_HEADER);
+        if let Some(stamp) = &self.stamp {
+            text.push_str(&format!("{STAMP_PREFIX}{stamp}\n"));
+        }
+        for path in paths {
+            let record = &self.files[path];
+            text.push_str(&format!(
+                "{:032x} {} {} {path}\n",
+                record.hash, record.len, record.mtime
+            ));
+        }
+        text
+    }
+}
+
+fn mtime_nanos(metadata: &std::fs::Metadata) -> u128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |duration| duration.as_nanos())
+}
+
+/// True when `path` in `dir` is still the file `record` describes.
+fn is_as_recorded(dir: &Path, path: &str, record: &FileRecord) -> bool {
+    std::fs::symlink_metadata(dir.join(path)).is_ok_and(|metadata| {
+        metadata.is_file() && metadata.len() == record.len && mtime_nanos(&metadata) == record.mtime
+    })
+}
+
+/// True when every visible entry at the top of `dir` is something medsite
+/// wrote (dot-files belong to the user and are kept anyway).
+fn top_level_is_ours(dir: &Path, manifest: &Manifest) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let ours: std::collections::HashSet<&str> = manifest
+        .files
+        .keys()
+        .map(|path| path.split('/').next().unwrap_or(path))
+        .collect();
+    entries.filter_map(Result::ok).all(|entry| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        name.starts_with('.') || ours.contains(name.as_ref())
+    })
+}
+
+/// The stamp stored by the build that wrote `dir`, if every file it wrote
+/// is still there as it was written. A build whose inputs have the same
+/// stamp has nothing to do.
+pub fn intact_stamp(dir: &Path) -> Option<String> {
+    let manifest = Manifest::read(dir);
+    let stamp = manifest.stamp.clone()?;
+    let intact = manifest
+        .files
+        .par_iter()
+        .all(|(path, record)| is_as_recorded(dir, path, record))
+        && top_level_is_ours(dir, &manifest);
+    intact.then_some(stamp)
+}
+
 /// Writes `output` into `dir` (already checked with [`check_output_folder`]).
 pub fn write(output: &Output, dir: &Path) -> Result<WriteReport, OutputError> {
+    write_stamped(output, dir, None)
+}
+
+/// Like [`write`], and stores `stamp` (one line) with the output for
+/// [`intact_stamp`] to return.
+pub fn write_stamped(
+    output: &Output,
+    dir: &Path,
+    stamp: Option<&str>,
+) -> Result<WriteReport, OutputError> {
+    let stamp = stamp.filter(|s| !s.contains('\n')).map(str::to_string);
     let parent = dir.parent().expect("checked: not the file-system root");
     let name = dir
         .file_name()
@@ -141,12 +280,39 @@ pub fn write(output: &Output, dir: &Path) -> Result<WriteReport, OutputError> {
         .to_string_lossy()
         .into_owned();
     fs::create_dir_all(parent)?;
+    let previous = Manifest::read(dir);
+    let hashed = hash_all(output)?;
+    let unchanged: Vec<bool> = hashed
+        .par_iter()
+        .map(|file| {
+            previous.files.get(file.path).is_some_and(|record| {
+                record.len == file.bytes.len() as u64
+                    && record.hash == file.hash
+                    && is_as_recorded(dir, file.path, record)
+            })
+        })
+        .collect();
+    let nothing_changed = unchanged.iter().all(|&u| u)
+        && previous.files.len() == hashed.len()
+        && top_level_is_ours(dir, &previous);
+    if nothing_changed {
+        if previous.stamp != stamp {
+            let manifest = Manifest { stamp, ..previous };
+            let temporary = dir.join(format!("{MARKER}.new"));
+            fs::write(&temporary, manifest.text().as_bytes())?;
+            fs::rename(&temporary, &dir.join(MARKER))?;
+        }
+        return Ok(WriteReport {
+            files: output.files.len(),
+            written: 0,
+        });
+    }
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
     }
     fs::create_dir_all(&staging)?;
-    let result = fill(output, dir, &staging).and_then(|report| {
+    let result = fill(&hashed, &unchanged, &previous, dir, &staging, stamp).and_then(|report| {
         swap(dir, &staging, parent, &name)?;
         Ok(report)
     });
@@ -156,38 +322,106 @@ pub fn write(output: &Output, dir: &Path) -> Result<WriteReport, OutputError> {
     result
 }
 
-fn fill(output: &Output, previous: &Path, staging: &Path) -> Result<WriteReport, OutputError> {
-    for path in output.files.keys() {
-        if let Some((folder, _)) = path.rsplit_once('/') {
-            fs::create_dir_all(&staging.join(folder))?;
-        }
-    }
-    let written: Result<Vec<bool>, FsError> = output
+/// An output file with its bytes (read, for copies) and their hash.
+struct Hashed<'a> {
+    path: &'a str,
+    bytes: std::borrow::Cow<'a, [u8]>,
+    hash: u128,
+}
+
+fn hash_all(output: &Output) -> Result<Vec<Hashed<'_>>, FsError> {
+    output
         .files
         .par_iter()
         .map(|(path, content)| {
-            let target = staging.join(path);
-            let old = previous.join(path);
             let bytes = match content {
                 Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
                 Content::Copy(source) => std::borrow::Cow::Owned(fs::read(source)?),
             };
-            let unchanged = std::fs::metadata(&old)
-                .map(|m| m.is_file() && m.len() == bytes.len() as u64)
-                .unwrap_or(false)
-                && std::fs::read(&old).is_ok_and(|old_bytes| old_bytes == *bytes);
-            if unchanged && fs::hard_link(&old, &target).is_ok() {
-                return Ok(false);
+            let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
+            Ok(Hashed { path, bytes, hash })
+        })
+        .collect()
+}
+
+/// Runs `action` on `staging/path`, creating the file's folder if it is
+/// still missing.
+fn in_folder<T>(
+    staging: &Path,
+    path: &str,
+    action: impl Fn(&Path) -> Result<T, FsError>,
+) -> Result<T, FsError> {
+    let target = staging.join(path);
+    match action(&target) {
+        Err(error) if error.source.kind() == ErrorKind::NotFound => {
+            if let Some((folder, _)) = path.rsplit_once('/') {
+                fs::create_dir_all(&staging.join(folder))?;
             }
-            fs::write(&target, &bytes)?;
-            Ok(true)
+            action(&target)
+        }
+        other => other,
+    }
+}
+
+fn fill(
+    hashed: &[Hashed<'_>],
+    unchanged: &[bool],
+    previous: &Manifest,
+    dir: &Path,
+    staging: &Path,
+    stamp: Option<String>,
+) -> Result<WriteReport, OutputError> {
+    // Folders first, by one thread, once each (the outputs are sorted, so a
+    // folder's files are adjacent): no failed create and retry per file,
+    // and no two threads making siblings under one parent. The files then
+    // go into their folders in parallel.
+    let mut last_folder = None;
+    for file in hashed {
+        if let Some((folder, _)) = file.path.rsplit_once('/')
+            && last_folder != Some(folder)
+        {
+            fs::create_dir_all(&staging.join(folder))?;
+            last_folder = Some(folder);
+        }
+    }
+    let records: Result<Vec<(FileRecord, bool)>, FsError> = hashed
+        .par_iter()
+        .zip(unchanged)
+        .map(|(file, &unchanged)| {
+            if unchanged {
+                let old = dir.join(file.path);
+                if in_folder(staging, file.path, |target| fs::hard_link(&old, target)).is_ok() {
+                    return Ok((previous.files[file.path], false));
+                }
+            }
+            let metadata = in_folder(staging, file.path, |target| {
+                fs::write_file(target, &file.bytes)
+            })?;
+            let record = FileRecord {
+                len: file.bytes.len() as u64,
+                hash: file.hash,
+                mtime: mtime_nanos(&metadata),
+            };
+            Ok((record, true))
         })
         .collect();
-    let written = written?;
-    fs::write(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
+    let records = records?;
+    let written = records.iter().filter(|(_, written)| *written).count();
+    let manifest = Manifest {
+        stamp,
+        files: hashed
+            .iter()
+            .zip(&records)
+            // A path with a line break cannot be recorded; it is simply
+            // written again next time.
+            .filter(|(file, _)| !file.path.contains('\n'))
+            .map(|(file, (record, _))| (file.path.to_string(), *record))
+            .collect(),
+    };
+    fs::write(&staging.join(MARKER), manifest.text().as_bytes())?;
     Ok(WriteReport {
-        files: output.files.len(),
-        written: written.iter().filter(|&&w| w).count(),
+        files: hashed.len(),
+        written,
     })
 }
 
@@ -205,6 +439,7 @@ fn swap(dir: &Path, staging: &Path, parent: &Path, name: &str) -> Result<(), Out
     // Keep the user's dot-files (`.git`, `.nojekyll`, ...) across builds.
     // If one cannot be moved, the previous output stays where it is so
     // that nothing is lost, and the error says where.
+    let mut leftovers = Vec::new();
     for entry in fs::read_dir(&old)? {
         let file_name = entry.file_name();
         let shown = file_name.to_string_lossy();
@@ -215,8 +450,19 @@ fn swap(dir: &Path, staging: &Path, parent: &Path, name: &str) -> Result<(), Out
                     old.display()
                 ))
             })?;
+        } else {
+            leftovers.push(entry);
         }
     }
+    // Removing a large tree is many unlinks; spread them over the cores.
+    leftovers.par_iter().try_for_each(|entry| {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        }
+    })?;
     fs::remove_dir_all(&old)?;
     Ok(())
 }

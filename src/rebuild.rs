@@ -342,11 +342,22 @@ impl Rebuilder {
             .filter(|job| match job.target {
                 Target::Page(i) => edit.pages.contains(&i),
                 Target::Section(s) => edit.sections.contains(&s),
+                Target::SectionPager(s, _) => edit.sections.contains(&s),
                 Target::Feed => edit.pages.iter().any(|i| newest.contains(i)),
+                // Feeds carry each page's whole text.
+                Target::SectionFeed(s) => site.sections[s]
+                    .pages
+                    .iter()
+                    .any(|i| edit.pages.contains(i)),
+                Target::TermFeed(t, k) => site.taxonomies[t].terms[k]
+                    .pages
+                    .iter()
+                    .any(|i| edit.pages.contains(i)),
                 // What these show comes from front matter and paths only.
                 Target::Alias(..)
                 | Target::TaxonomyList(_)
                 | Target::Term(..)
+                | Target::TermPager(..)
                 | Target::NotFound
                 | Target::Robots
                 | Target::Sitemap => false,
@@ -793,9 +804,17 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
             let dirty = match job.target {
                 Target::Page(i) => page_dirty[i],
                 Target::Alias(i, _) => changed[i],
-                Target::Section(s) => section_dirty[s],
+                Target::Section(s) | Target::SectionPager(s, _) => section_dirty[s],
+                // Feeds carry each page's whole text.
+                Target::SectionFeed(s) => {
+                    section_dirty[s] || new.sections[s].pages.iter().any(|&i| changed[i])
+                }
                 Target::TaxonomyList(t) => list_dirty.contains(&t),
-                Target::Term(t, k) => term_dirty.contains(&(t, k)),
+                Target::Term(t, k) | Target::TermPager(t, k, _) => term_dirty.contains(&(t, k)),
+                Target::TermFeed(t, k) => {
+                    term_dirty.contains(&(t, k))
+                        || new.taxonomies[t].terms[k].pages.iter().any(|&i| changed[i])
+                }
                 Target::Feed => feed_dirty,
                 Target::Sitemap => sitemap_dirty,
                 // They read only site.toml and templates, which rebuild everything.

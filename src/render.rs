@@ -40,13 +40,23 @@ pub struct Output {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     Page(usize),
+    /// A section's page; its first list page when it paginates.
     Section(usize),
+    /// Section index, list page number (2 and up; 1 is `Section`).
+    SectionPager(usize, usize),
+    /// The Atom feed of a section other than the home page.
+    SectionFeed(usize),
     TaxonomyList(usize),
     /// Taxonomy index, term index.
     Term(usize, usize),
+    /// Taxonomy index, term index, list page number (2 and up).
+    TermPager(usize, usize, usize),
+    /// Taxonomy index, term index.
+    TermFeed(usize, usize),
     NotFound,
     /// Page index, alias index within the page.
     Alias(usize, usize),
+    /// The home feed, of every dated page.
     Feed,
     Sitemap,
     Robots,
@@ -117,12 +127,34 @@ pub fn plan(site: &Site) -> Vec<Job> {
                     .and_then(|s| s.template.clone())
             })
             .unwrap_or_else(|| default.to_string());
+        let pagers = pager_count(
+            section.pages.len(),
+            site.config.section_paginate_by(&section.folder),
+        );
         jobs.push(Job {
             target: Target::Section(index),
             output: format!("{}index.html", section.path),
-            template,
+            template: template.clone(),
             path: section.path.clone(),
         });
+        for pager in 2..=pagers {
+            let path = context::pager_path(&section.path, pager);
+            jobs.push(Job {
+                target: Target::SectionPager(index, pager),
+                output: format!("{path}index.html"),
+                template: template.clone(),
+                path,
+            });
+        }
+        // The home page's feed is the site's feed, `atom.xml`, below.
+        if site.config.feeds && section.parent.is_some() {
+            jobs.push(Job {
+                target: Target::SectionFeed(index),
+                output: format!("{}atom.xml", section.path),
+                template: "atom.xml".into(),
+                path: section.path.clone(),
+            });
+        }
     }
     for (index, taxonomy) in site.taxonomies.iter().enumerate() {
         jobs.push(Job {
@@ -138,6 +170,23 @@ pub fn plan(site: &Site) -> Vec<Job> {
                 template: "taxonomy_term.html".into(),
                 path: term.path.clone(),
             });
+            for pager in 2..=pager_count(term.pages.len(), taxonomy.paginate_by) {
+                let path = context::pager_path(&term.path, pager);
+                jobs.push(Job {
+                    target: Target::TermPager(index, term_index, pager),
+                    output: format!("{path}index.html"),
+                    template: "taxonomy_term.html".into(),
+                    path,
+                });
+            }
+            if site.config.feeds {
+                jobs.push(Job {
+                    target: Target::TermFeed(index, term_index),
+                    output: format!("{}atom.xml", term.path),
+                    template: "atom.xml".into(),
+                    path: term.path.clone(),
+                });
+            }
         }
     }
     for (target, output) in [
@@ -156,12 +205,33 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// How many list pages a list of `total` pages needs: one when it does not
+/// paginate, and one (empty) when it has no pages.
+pub fn pager_count(total: usize, paginate_by: Option<usize>) -> usize {
+    match paginate_by {
+        Some(size) if size > 0 => total.div_ceil(size).max(1),
+        _ => 1,
+    }
+}
+
+/// The pages of list page `pager` (1-based) of `pages`.
+fn pager_slice(pages: &[usize], paginate_by: usize, pager: usize) -> &[usize] {
+    let start = ((pager - 1) * paginate_by).min(pages.len());
+    let end = (start + paginate_by).min(pages.len());
+    &pages[start..end]
+}
+
 /// The file a job's errors are reported against.
 fn source_of(site: &Site, target: Target) -> &str {
     match target {
         Target::Page(i) | Target::Alias(i, _) => &site.pages[i].display,
-        Target::Section(i) => &site.sections[i].display,
-        Target::TaxonomyList(_) | Target::Term(..) => "site.toml",
+        Target::Section(i) | Target::SectionPager(i, _) | Target::SectionFeed(i) => {
+            &site.sections[i].display
+        }
+        Target::TaxonomyList(_)
+        | Target::Term(..)
+        | Target::TermPager(..)
+        | Target::TermFeed(..) => "site.toml",
         Target::NotFound => "404.html",
         Target::Feed => "atom.xml",
         Target::Sitemap => "sitemap.xml",
@@ -184,13 +254,14 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     if templates.calling("get_section").is_empty() {
         return tera;
     }
+    let summaries = context::Summaries::new(site);
     let sections: Arc<BTreeMap<String, Value>> = Arc::new(
         site.sections
-            .iter()
+            .par_iter()
             .map(|s| {
                 (
                     s.folder.clone(),
-                    Value::from_serializable(&context::section_view(site, s)),
+                    context::section_value(&summaries, site, s, &s.pages),
                 )
             })
             .collect(),
@@ -209,7 +280,7 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
 }
 
 /// Fills the context for one job.
-fn context_for(site: &Site, job: &Job) -> Context {
+fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Context {
     let mut ctx = Context::new();
     let root = match job.target {
         // The 404 page is served at any depth, so its links start from the
@@ -222,18 +293,31 @@ fn context_for(site: &Site, job: &Job) -> Context {
     ctx.insert("permalink", &site.permalink(&job.path).unwrap_or_default());
     match job.target {
         Target::Page(i) => ctx.insert("page", &context::page_view(site, &site.pages[i])),
-        Target::Section(i) => {
-            ctx.insert("section", &context::section_view(site, &site.sections[i]))
-        }
+        Target::Section(i) => insert_section(&mut ctx, site, summaries, i, 1),
+        Target::SectionPager(i, pager) => insert_section(&mut ctx, site, summaries, i, pager),
         Target::TaxonomyList(i) => {
             ctx.insert("taxonomy", &context::taxonomy_view(&site.taxonomies[i]))
         }
-        Target::Term(i, t) => {
+        Target::Term(i, t) => insert_term(&mut ctx, site, summaries, (i, t), 1),
+        Target::TermPager(i, t, pager) => insert_term(&mut ctx, site, summaries, (i, t), pager),
+        Target::SectionFeed(i) => {
+            let section = &site.sections[i];
+            let title = format!("{} · {}", section.title, site.config.title);
+            let subtitle = section
+                .front
+                .description
+                .as_deref()
+                .unwrap_or(&site.config.description);
+            let pages = site.newest_first(section.pages.iter().copied());
+            ctx.insert("feed", &feed(site, &pages, title, subtitle, &section.path));
+        }
+        Target::TermFeed(i, t) => {
             let taxonomy = &site.taxonomies[i];
-            let mut view = context::taxonomy_view(taxonomy);
-            view.terms.clear();
-            ctx.insert("taxonomy", &view);
-            ctx.insert("term", &context::term_view(site, &taxonomy.terms[t]));
+            let term = &taxonomy.terms[t];
+            let title = format!("{} · {} · {}", term.name, taxonomy.title, site.config.title);
+            let pages = site.newest_first(term.pages.iter().copied());
+            let description = &site.config.description;
+            ctx.insert("feed", &feed(site, &pages, title, description, &term.path));
         }
         Target::Alias(i, _) => {
             let page = &site.pages[i];
@@ -241,11 +325,81 @@ fn context_for(site: &Site, job: &Job) -> Context {
             ctx.insert("target_title", &page.title);
             ctx.insert("permalink", &site.permalink(&page.path).unwrap_or_default());
         }
-        Target::Feed => ctx.insert("feed", &feed(site)),
+        Target::Feed => ctx.insert(
+            "feed",
+            &feed(
+                site,
+                &site.pages_by_date(),
+                site.config.title.clone(),
+                &site.config.description,
+                "",
+            ),
+        ),
         Target::Sitemap => ctx.insert("entries", &sitemap(site)),
         Target::NotFound | Target::Robots => {}
     }
     ctx
+}
+
+/// `section` and, when the section paginates, `paginator` for list page
+/// `pager` (1-based).
+fn insert_section(
+    ctx: &mut Context,
+    site: &Site,
+    summaries: &context::Summaries<'_>,
+    index: usize,
+    pager: usize,
+) {
+    let section = &site.sections[index];
+    match site.config.section_paginate_by(&section.folder) {
+        Some(size) => {
+            let pages = pager_slice(&section.pages, size, pager);
+            let count = pager_count(section.pages.len(), Some(size));
+            ctx.insert_value(
+                "section",
+                context::section_value(summaries, site, section, pages),
+            );
+            ctx.insert_value(
+                "paginator",
+                context::paginator_value(summaries, site, &section.path, pager, count, pages),
+            );
+        }
+        None => ctx.insert_value(
+            "section",
+            context::section_value(summaries, site, section, &section.pages),
+        ),
+    }
+}
+
+/// `taxonomy` (without its terms), `term` and, when the taxonomy
+/// paginates, `paginator` for list page `pager` (1-based).
+fn insert_term(
+    ctx: &mut Context,
+    site: &Site,
+    summaries: &context::Summaries<'_>,
+    (index, term_index): (usize, usize),
+    pager: usize,
+) {
+    let taxonomy = &site.taxonomies[index];
+    let term = &taxonomy.terms[term_index];
+    let mut view = context::taxonomy_view(taxonomy);
+    view.terms.clear();
+    ctx.insert("taxonomy", &view);
+    match taxonomy.paginate_by {
+        Some(size) => {
+            let pages = pager_slice(&term.pages, size, pager);
+            let count = pager_count(term.pages.len(), Some(size));
+            ctx.insert_value("term", context::term_value(summaries, site, term, pages));
+            ctx.insert_value(
+                "paginator",
+                context::paginator_value(summaries, site, &term.path, pager, count, pages),
+            );
+        }
+        None => ctx.insert_value(
+            "term",
+            context::term_value(summaries, site, term, &term.pages),
+        ),
+    }
 }
 
 /// Renders the given jobs; all template errors are returned together.
@@ -280,12 +434,29 @@ pub fn render_jobs(
         errors.dedup_by(|a, b| a.message == b.message);
         return Err(errors);
     }
+    let summaries = context::Summaries::new(site);
     let results: Vec<Result<(String, Content), Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            tera.render(&job.template, &context_for(site, job))
-                .map(|text| (job.output.clone(), Content::Bytes(text.into_bytes())))
-                .map_err(|error| templates.diagnostic(&error, Some(source_of(site, job.target))))
+            // Sized for the page's own HTML plus its template, so the
+            // buffer rarely grows (and copies) while rendering.
+            let estimate = match job.target {
+                Target::Page(i) => site.pages[i].rendered.html.len(),
+                _ => 0,
+            } + 4 * 1024;
+            let mut bytes = Vec::with_capacity(estimate);
+            tera.render_to(
+                &job.template,
+                &context_for(site, &summaries, job),
+                &mut bytes,
+            )
+            .map(|()| {
+                // The whole output stays in memory until written: give
+                // back what the estimate over-reserved.
+                bytes.shrink_to_fit();
+                (job.output.clone(), Content::Bytes(bytes))
+            })
+            .map_err(|error| templates.diagnostic(&error, Some(source_of(site, job.target))))
         })
         .collect();
     let mut output = Output::default();
@@ -402,6 +573,7 @@ struct FeedEntry {
 #[derive(Serialize)]
 struct Feed {
     title: String,
+    subtitle: String,
     self_url: String,
     alternate_url: String,
     id: String,
@@ -431,20 +603,26 @@ fn absolute_or_root_relative(site: &Site, path: &str) -> String {
     })
 }
 
-fn feed(site: &Site) -> Feed {
-    let url = |path: &str| absolute_or_root_relative(site, path);
+/// The feed of the list at site path `path` (`` for the home page):
+/// the first `feed_limit` of `pages`, which are newest first.
+fn feed(site: &Site, pages: &[usize], title: String, subtitle: &str, path: &str) -> Feed {
+    // Without a base URL, links are relative to the feed's own folder,
+    // against which a reader resolves them.
+    let url = |target: &str| {
+        site.permalink(target)
+            .unwrap_or_else(|| paths::relative_url(path, target))
+    };
     let id = |path: &str| {
         site.permalink(path).unwrap_or_else(|| {
             format!("urn:medsite:{}:{}", slug::slugify(&site.config.title), path)
         })
     };
-    let entries: Vec<FeedEntry> = site
-        .pages_by_date()
+    let entries: Vec<FeedEntry> = pages
         .iter()
         .take(site.config.feed_limit)
         .map(|&i| {
             let page = &site.pages[i];
-            let published = page.date.expect("pages_by_date lists dated pages");
+            let published = page.date.expect("feeds list dated pages");
             FeedEntry {
                 title: page.title.clone(),
                 url: url(&page.path),
@@ -457,10 +635,11 @@ fn feed(site: &Site) -> Feed {
         })
         .collect();
     Feed {
-        title: site.config.title.clone(),
-        self_url: url("atom.xml"),
-        alternate_url: url(""),
-        id: id(""),
+        title,
+        subtitle: subtitle.to_string(),
+        self_url: url(&format!("{path}atom.xml")),
+        alternate_url: url(path),
+        id: id(path),
         updated: entries
             .iter()
             .map(|e| e.updated.clone())

@@ -690,6 +690,7 @@ impl ContentCache {
                 rendered: Default::default(),
                 previous: None,
                 next: None,
+                terms: Vec::new(),
             });
             page_texts.push(file);
         }
@@ -895,10 +896,14 @@ impl ContentCache {
                 name: t.name.clone(),
                 title: t.title.clone(),
                 path: format!("{}/", t.slug),
+                paginate_by: t.paginate_by,
                 terms: Vec::new(),
             })
             .collect();
         let mut slugs: HashMap<&str, String> = HashMap::new();
+        // Per page: (taxonomy index, term slugs), resolved to term indexes
+        // once the terms are sorted.
+        let mut page_slugs: Vec<Vec<(usize, Vec<String>)>> = vec![Vec::new(); pages.len()];
         for (index, (page, file)) in pages.iter().zip(&page_texts).enumerate() {
             for (name, values) in &page.front.taxonomies {
                 let Some(position) = config.taxonomies.iter().position(|t| &t.name == name) else {
@@ -915,6 +920,7 @@ impl ContentCache {
                     continue;
                 };
                 let taxonomy = &mut taxonomies[position];
+                let mut page_terms = Vec::new();
                 for value in values {
                     // Most pages share a few terms: slugify each spelling once.
                     let slug = slugs
@@ -929,6 +935,7 @@ impl ContentCache {
                         ));
                         continue;
                     }
+                    page_terms.push(slug.clone());
                     match taxonomy.terms.iter_mut().find(|t| t.slug == slug) {
                         Some(term) => {
                             // Pages come in index order: a repeat is the last one.
@@ -944,6 +951,7 @@ impl ContentCache {
                         }),
                     }
                 }
+                page_slugs[index].push((position, page_terms));
             }
         }
         for taxonomy in &mut taxonomies {
@@ -952,6 +960,30 @@ impl ContentCache {
                 term.pages
                     .sort_by(|&a, &b| page_order(&pages[a], &pages[b]));
             }
+        }
+        let term_index: Vec<HashMap<&str, usize>> = taxonomies
+            .iter()
+            .map(|t| {
+                t.terms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, term)| (term.slug.as_str(), i))
+                    .collect()
+            })
+            .collect();
+        for (page, slugs) in pages.iter_mut().zip(page_slugs) {
+            let mut terms: Vec<(usize, Vec<usize>)> = slugs
+                .into_iter()
+                .map(|(taxonomy, slugs)| {
+                    let indexes = slugs
+                        .iter()
+                        .filter_map(|slug| term_index[taxonomy].get(slug.as_str()).copied())
+                        .collect();
+                    (taxonomy, indexes)
+                })
+                .collect();
+            terms.sort_by_key(|(taxonomy, _)| *taxonomy);
+            page.terms = terms;
         }
 
         // 10. Static files: the theme's, then the site's own on top.

@@ -39,6 +39,9 @@ pub struct Page {
     /// Site paths of the previous and next page in the section's order.
     pub previous: Option<usize>,
     pub next: Option<usize>,
+    /// The page's terms, resolved once at load: (taxonomy index, term
+    /// indexes in front-matter order), in the site's taxonomy order.
+    pub terms: Vec<(usize, Vec<usize>)>,
 }
 
 /// A folder of pages, made by `_index.md` (the root always exists).
@@ -75,6 +78,8 @@ pub struct TaxonomyTerms {
     pub name: String,
     pub title: String,
     pub path: String,
+    /// Pages per list page of each term, from `site.toml`.
+    pub paginate_by: Option<usize>,
     pub terms: Vec<Term>,
 }
 
@@ -94,7 +99,14 @@ pub struct Site {
 impl Site {
     /// Pages newest first, for feeds: dated pages only.
     pub fn pages_by_date(&self) -> Vec<usize> {
-        let mut dated: Vec<usize> = (0..self.pages.len())
+        self.newest_first(0..self.pages.len())
+    }
+
+    /// The dated pages among `pages`, newest first (by `updated`, else
+    /// `date`), ties broken by path so that feeds are deterministic.
+    pub fn newest_first(&self, pages: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut dated: Vec<usize> = pages
+            .into_iter()
             .filter(|&i| self.pages[i].date.is_some())
             .collect();
         dated.sort_by(|&a, &b| {

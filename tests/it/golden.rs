@@ -202,6 +202,11 @@ fn feeds_sitemap_robots_taxonomies_aliases_with_base_url() {
 }
 
 #[test]
+fn sections_and_terms_paginate_and_every_list_has_a_feed() {
+    check_fixture("pagination-and-feeds", &[]);
+}
+
+#[test]
 fn section_schema_accepts_valid_yaml_toml_and_json_front_matter() {
     check_fixture("typed-content", &[]);
 }

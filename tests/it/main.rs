@@ -8,6 +8,7 @@ mod deploy;
 mod errors;
 mod golden;
 mod json_ld;
+mod lists;
 mod new;
 mod output_folder;
 mod rebuild;

@@ -92,3 +92,62 @@ fn two_builds_are_byte_identical_and_unchanged_files_keep_their_inode() {
     let summary = String::from_utf8_lossy(&output.stdout);
     assert!(summary.contains("(0 written)"), "{summary}");
 }
+
+#[test]
+fn a_hand_edited_output_file_is_rewritten_by_the_next_build() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    let built = std::fs::read(site.path().join("dist/a/index.html")).unwrap();
+    site.write("dist/a/index.html", "edited by hand");
+    assert!(site.build(&["--quiet"]).status.success());
+    assert_eq!(
+        std::fs::read(site.path().join("dist/a/index.html")).unwrap(),
+        built
+    );
+}
+
+#[test]
+fn a_file_added_at_the_top_of_the_output_is_removed_by_the_next_build() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    site.write("dist/stray.html", "not medsite's");
+    assert!(site.build(&["--quiet"]).status.success());
+    assert!(!site.path().join("dist/stray.html").exists());
+}
+
+#[test]
+fn an_unchanged_site_writes_nothing_and_a_same_length_edit_is_still_built() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    // Inputs younger than the settling time are never trusted by their
+    // times alone; let them age so that the next build records a stamp.
+    std::thread::sleep(medsite::stamp::SETTLE + std::time::Duration::from_millis(200));
+    assert!(site.build(&["--quiet"]).status.success());
+    let marker = site.path().join("dist/.medsite-output");
+    let page = site.path().join("dist/a/index.html");
+    let before = (
+        std::fs::metadata(&marker).unwrap().modified().unwrap(),
+        std::fs::metadata(&page).unwrap().ino(),
+        std::fs::metadata(&page).unwrap().modified().unwrap(),
+    );
+    let output = site.build(&[]);
+    assert!(output.status.success());
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        summary.contains("Built 1 pages and 1 sections") && summary.contains("(0 written)"),
+        "{summary}"
+    );
+    let after = (
+        std::fs::metadata(&marker).unwrap().modified().unwrap(),
+        std::fs::metadata(&page).unwrap().ino(),
+        std::fs::metadata(&page).unwrap().modified().unwrap(),
+    );
+    assert_eq!(before, after, "a build with nothing to do wrote a file");
+    // The same length, so only the file's times tell of the change.
+    site.write("content/a.md", "---\ntitle: A\n---\nTuxt.\n");
+    assert!(site.build(&["--quiet"]).status.success());
+    assert!(
+        std::fs::read_to_string(&page).unwrap().contains("Tuxt."),
+        "the edit was not built"
+    );
+}

@@ -11,7 +11,7 @@ use medsite::build::{BuildOptions, Failure};
 use medsite::rebuild::{RebuildOptions, Rebuilder};
 use medsite::watch::classify;
 
-use crate::support::{TempSite, read_tree};
+use crate::support::{TempSite, read_tree, try_read_output};
 
 /// A small deterministic generator (xorshift), so a failing seed replays.
 struct Random(u64);
@@ -45,7 +45,7 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\n\n[[taxonomies]]\nname = \"categories\"\n",
+            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
@@ -353,7 +353,7 @@ fn fresh_build(root: &Path, out: &Path) -> Result<BTreeMap<String, Vec<u8>>, Str
         quiet: true,
         ..BuildOptions::default()
     })
-    .map(|_| read_tree(out))
+    .map(|_| try_read_output(out).unwrap())
     .map_err(|failure| format!("{failure:?}"))
 }
 
@@ -394,7 +394,7 @@ fn replay(seed: u64, steps: usize, typed: bool) {
                         outcome.written.len()
                     );
                 }
-                let actual = read_tree(&output);
+                let actual = try_read_output(&output).unwrap();
                 if actual != expected {
                     let differ: Vec<&String> = expected
                         .keys()

@@ -195,6 +195,14 @@ pub fn try_read_tree(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
     Some(files)
 }
 
+/// What a reader of `dist/` sees: [`try_read_tree`] without medsite's
+/// marker, whose manifest records modification times.
+pub fn try_read_output(dist: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let mut files = try_read_tree(dist)?;
+    files.remove(medsite::output::MARKER);
+    Some(files)
+}
+
 /// Waits until `condition` holds, checking every 20 ms; false after `timeout`.
 pub fn wait_until(timeout: std::time::Duration, mut condition: impl FnMut() -> bool) -> bool {
     let deadline = std::time::Instant::now() + timeout;

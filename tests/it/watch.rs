@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use medsite::build::BuildOptions;
 
-use crate::support::{Running, TempSite, try_read_tree, wait_until};
+use crate::support::{Running, TempSite, try_read_output, wait_until};
 
 /// A fresh full build of the site, as a tree of files.
 fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -20,7 +20,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         ..BuildOptions::default()
     })
     .unwrap_or_else(|failure| panic!("the fresh build failed: {}", failure.describe("build")));
-    try_read_tree(&out.path().join("dist")).unwrap()
+    try_read_output(&out.path().join("dist")).unwrap()
 }
 
 struct Watched {
@@ -68,10 +68,10 @@ impl Watched {
         let expected = fresh_build(self.site.path());
         let dist = self.path("dist");
         let equal = wait_until(Duration::from_secs(30), || {
-            try_read_tree(&dist).is_some_and(|actual| actual == expected)
+            try_read_output(&dist).is_some_and(|actual| actual == expected)
         });
         if !equal {
-            let actual = try_read_tree(&dist).unwrap_or_default();
+            let actual = try_read_output(&dist).unwrap_or_default();
             let differ: Vec<&String> = expected
                 .keys()
                 .chain(actual.keys())
@@ -159,11 +159,11 @@ fn every_kind_of_edit_leaves_dist_equal_to_a_fresh_build() {
     w.assert_fresh("a stylesheet edit");
 
     // Broken, then fixed: the last good dist/ stays meanwhile.
-    let good = try_read_tree(&w.path("dist")).unwrap();
+    let good = try_read_output(&w.path("dist")).unwrap();
     site.write("content/guides/g.md", "---\ntitle: [G\n---\nGuide.\n");
     w.watch.wait_for("build failed", 1);
     assert_eq!(
-        try_read_tree(&w.path("dist")).unwrap(),
+        try_read_output(&w.path("dist")).unwrap(),
         good,
         "a broken build changed dist/"
     );
@@ -200,7 +200,7 @@ fn a_broken_first_build_is_fixed_while_watching() {
     watch.wait_for("Built", 1);
     let expected = fresh_build(site.path());
     assert!(
-        wait_until(Duration::from_secs(30), || try_read_tree(
+        wait_until(Duration::from_secs(30), || try_read_output(
             &site.path().join("dist")
         )
         .is_some_and(|tree| tree == expected)),
