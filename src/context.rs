@@ -26,6 +26,8 @@ pub struct SiteView<'a> {
     pub base_url: &'a str,
     pub menu: &'a [MenuItem],
     pub taxonomies: Vec<TaxonomyLink<'a>>,
+    /// Whether every section and term has its own `atom.xml`.
+    pub feeds: bool,
 }
 
 #[derive(Serialize)]
@@ -176,6 +178,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
                 path: &t.path,
             })
             .collect(),
+        feeds: site.config.feeds,
     }
 }
 

@@ -94,6 +94,30 @@ fn sitemap_and_feed_are_well_formed_and_list_every_page() {
 }
 
 #[test]
+fn every_work_setting_has_a_feed_its_page_advertises() {
+    let out = build_careers(None);
+    let dist = out.path().join("dist");
+    let hospital = std::fs::read_to_string(dist.join("work-settings/hospital/index.html")).unwrap();
+    assert!(hospital.contains(
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"hospital · Work settings · Medical technician careers\" href=\"../../work-settings/hospital/atom.xml\">"
+    ), "the hospital page does not link its feed");
+    let feed = std::fs::read_to_string(dist.join("work-settings/hospital/atom.xml")).unwrap();
+    let feed = roxmltree::Document::parse(&feed).expect("the term feed is well-formed XML");
+    let titles: Vec<&str> = feed
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|c| c.has_tag_name("title"))?.text())
+        .collect();
+    assert!(titles.contains(&"Surgical technologist"), "{titles:?}");
+    assert!(!titles.contains(&"Dental hygienist"), "{titles:?}");
+    let careers = std::fs::read_to_string(dist.join("careers/index.html")).unwrap();
+    assert!(
+        careers.contains("href=\"../careers/atom.xml\">"),
+        "the careers list does not link its feed"
+    );
+}
+
+#[test]
 fn internal_links_resolve_from_the_domain_root_and_from_a_sub_path() {
     let out = build_careers(None);
     let dist = out.path().join("dist");
