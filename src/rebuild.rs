@@ -14,6 +14,7 @@
 //! compared with what is really on disk. The tests check that after any
 //! sequence of changes the output is byte-identical to a fresh build.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -80,6 +81,8 @@ pub struct Outcome {
     pub full: bool,
     /// How many templated files were rendered.
     pub rendered: usize,
+    /// The search index was made again (not kept: no page's HTML changed).
+    pub indexed: bool,
     /// Files in the output.
     pub files: usize,
     /// Warnings, when they differ from those of the previous build.
@@ -126,6 +129,17 @@ pub struct Rebuilder {
     pending: Change,
     /// The warnings last reported, so that a rebuild repeats none of them.
     warned: Vec<Diagnostic>,
+    search: SearchIndex,
+}
+
+/// The search index in the output folder, and what is kept to rebuild it.
+#[derive(Default)]
+struct SearchIndex {
+    /// Made on first use: only sites with `search = true` need one.
+    indexer: Option<search::Indexer>,
+    /// [`search::fingerprint`] of what the index in the output folder was
+    /// made from; `None` when unknown (no index yet, or a failed rebuild).
+    fingerprint: Option<u128>,
 }
 
 impl Rebuilder {
@@ -146,6 +160,7 @@ impl Rebuilder {
             built: None,
             pending: Change::default(),
             warned: Vec::new(),
+            search: SearchIndex::default(),
         })
     }
 
@@ -227,12 +242,19 @@ impl Rebuilder {
                     .any(|path| !path.starts_with(&index_prefix) && !outputs.contains_key(path))
         });
         let previous = self.built.as_ref().map(|built| &built.outputs);
-        add_search_index(
+        // Known again only once the output is written.
+        let fingerprint = self.search.fingerprint.take();
+        let indexed = add_search_index(
             &site,
             &plan,
             &mut rendered,
             &mut outputs,
-            previous.filter(|_| !pages_rendered && !pages_removed),
+            Previous {
+                outputs: previous,
+                fingerprint,
+                pages_unchanged: !pages_rendered && !pages_removed,
+            },
+            &mut self.search.indexer,
             &self.output_dir,
         )?;
 
@@ -280,6 +302,7 @@ impl Rebuilder {
             removed: changes.removed,
             changed_pages,
             rendered: jobs.len(),
+            indexed: indexed.ran,
             files: outputs.len(),
             warnings: if warnings == self.warned {
                 Vec::new()
@@ -289,6 +312,7 @@ impl Rebuilder {
             },
             elapsed: started.elapsed(),
         };
+        self.search.fingerprint = indexed.fingerprint;
         let previous = self.built.replace(Built {
             site,
             templates,
@@ -367,12 +391,14 @@ impl Rebuilder {
         let tera = render::site_tera(site, &built.templates);
         // Only the search index's files can come and go on this path.
         let index_prefix = format!("{}/", search::FOLDER);
-        let before: Vec<String> = built
+        let before: BTreeMap<String, Option<PathBuf>> = built
             .outputs
-            .keys()
-            .filter(|path| path.starts_with(&index_prefix))
-            .cloned()
+            .iter()
+            .filter(|(path, _)| path.starts_with(&index_prefix))
+            .map(|(path, source)| (path.clone(), source.clone()))
             .collect();
+        // Known again only once the output is written.
+        let fingerprint = self.search.fingerprint.take();
         let rendered = render::render_jobs(site, &built.templates, &tera, &jobs)
             .map_err(Failure::Content)
             .and_then(|mut rendered| {
@@ -381,12 +407,17 @@ impl Rebuilder {
                     &built.plan,
                     &mut rendered,
                     &mut built.outputs,
-                    None,
+                    Previous {
+                        outputs: Some(&before),
+                        fingerprint,
+                        pages_unchanged: false,
+                    },
+                    &mut self.search.indexer,
                     &self.output_dir,
                 )
-                .map(|()| rendered)
+                .map(|indexed| (rendered, indexed))
             });
-        let rendered = match rendered {
+        let (rendered, indexed) = match rendered {
             Ok(rendered) => rendered,
             Err(failure) => {
                 // The site in memory is patched but the output is not:
@@ -396,7 +427,7 @@ impl Rebuilder {
             }
         };
         let removed: Vec<String> = before
-            .into_iter()
+            .into_keys()
             .filter(|path| !built.outputs.contains_key(path))
             .collect();
         let changes = match output::update(&rendered, &removed, &self.output_dir) {
@@ -406,6 +437,7 @@ impl Rebuilder {
                 return Err(Failure::Io(error.to_string()));
             }
         };
+        self.search.fingerprint = indexed.fingerprint;
         Ok(Some(Outcome {
             full: false,
             written: changes.written,
@@ -417,6 +449,7 @@ impl Rebuilder {
                 .chain(edit.sections.iter().map(|&s| site.sections[s].path.clone()))
                 .collect(),
             rendered: jobs.len(),
+            indexed: indexed.ran,
             files: built.outputs.len(),
             warnings: Vec::new(),
             elapsed: started.elapsed(),
@@ -424,41 +457,73 @@ impl Rebuilder {
     }
 }
 
+/// The search index that the output folder holds now, for
+/// [`add_search_index`].
+struct Previous<'a> {
+    /// Every output of the previous build (`None` for the first build).
+    outputs: Option<&'a BTreeMap<String, Option<PathBuf>>>,
+    /// What its index was made from, if known.
+    fingerprint: Option<u128>,
+    /// No page or section was rendered or removed since.
+    pages_unchanged: bool,
+}
+
+/// What [`add_search_index`] did.
+struct Indexed {
+    /// [`search::fingerprint`] of the index now in the output.
+    fingerprint: Option<u128>,
+    /// pagefind ran.
+    ran: bool,
+}
+
 /// Adds the search index (`search = true` in `site.toml`) to `rendered`
-/// and its files to `outputs`, as `render::render` does for a full build:
-/// pagefind has no incremental API, so every page and section is indexed
-/// again, those not rendered now as they are in the output folder. With
-/// `unchanged` (no page was rendered or removed), the previous index files
-/// are kept instead.
+/// and its files to `outputs`, as `render::render` does for a full build. pagefind has no
+/// incremental API, so every page and section is indexed again, those not
+/// rendered now as they are in the output folder; unless no page changed,
+/// or the pages' HTML is what the previous index was made from: then the
+/// previous index files are kept.
 fn add_search_index(
     site: &Site,
     plan: &[Job],
     rendered: &mut Output,
     outputs: &mut BTreeMap<String, Option<PathBuf>>,
-    unchanged: Option<&BTreeMap<String, Option<PathBuf>>>,
+    previous: Previous<'_>,
+    indexer: &mut Option<search::Indexer>,
     output_dir: &Path,
-) -> Result<(), Failure> {
+) -> Result<Indexed, Failure> {
     // The folder belongs to the index (a site's own files there would
     // clash with it in a full build too).
     let prefix = format!("{}/", search::FOLDER);
     outputs.retain(|path, _| !path.starts_with(&prefix));
     if !site.config.search {
-        return Ok(());
+        return Ok(Indexed {
+            fingerprint: None,
+            ran: false,
+        });
     }
-    if let Some(previous) = unchanged {
+    let keep_previous = |outputs: &mut BTreeMap<String, Option<PathBuf>>,
+                         previous: &BTreeMap<String, Option<PathBuf>>| {
         for path in previous.keys().filter(|p| p.starts_with(&prefix)) {
             outputs.insert(path.clone(), None);
         }
-        return Ok(());
+    };
+    if let Some(before) = previous.outputs.filter(|_| previous.pages_unchanged) {
+        keep_previous(outputs, before);
+        return Ok(Indexed {
+            fingerprint: previous.fingerprint,
+            ran: false,
+        });
     }
-    let mut texts: Vec<(&str, String)> = Vec::new();
+    let mut texts: Vec<(&str, Cow<'_, str>)> = Vec::new();
     for job in plan
         .iter()
         .filter(|job| matches!(job.target, Target::Page(_) | Target::Section(_)))
     {
         let html = match rendered.files.get(&job.output) {
-            Some(Content::Bytes(bytes)) => String::from_utf8(bytes.clone()).ok(),
-            _ => std::fs::read_to_string(output_dir.join(&job.output)).ok(),
+            Some(Content::Bytes(bytes)) => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+            _ => std::fs::read_to_string(output_dir.join(&job.output))
+                .ok()
+                .map(Cow::Owned),
         };
         if let Some(html) = html {
             texts.push((&job.path, html));
@@ -468,7 +533,25 @@ fn add_search_index(
         .iter()
         .map(|(path, html)| search::Document { path, html })
         .collect();
-    let files = search::index(site, &documents).map_err(|d| Failure::Content(vec![d]))?;
+    let fingerprint = search::fingerprint(site, &documents);
+    if let Some(before) = previous
+        .outputs
+        .filter(|_| previous.fingerprint == Some(fingerprint))
+    {
+        keep_previous(outputs, before);
+        return Ok(Indexed {
+            fingerprint: Some(fingerprint),
+            ran: false,
+        });
+    }
+    let indexer = match indexer {
+        Some(indexer) => indexer,
+        None => indexer.insert(search::Indexer::new().map_err(|d| Failure::Content(vec![d]))?),
+    };
+    let files = indexer
+        .index(site, &documents)
+        .map_err(|d| Failure::Content(vec![d]))?;
+    drop(texts);
     for (path, bytes) in files {
         // As `render::render` refuses it: a page or file already there.
         if outputs.insert(path.clone(), None).is_some() {
@@ -480,7 +563,10 @@ fn add_search_index(
         }
         rendered.files.insert(path, Content::Bytes(bytes));
     }
-    Ok(())
+    Ok(Indexed {
+        fingerprint: Some(fingerprint),
+        ran: true,
+    })
 }
 
 /// Lists every output path (with the file copied there, if any), refusing

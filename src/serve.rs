@@ -106,6 +106,10 @@ struct Server {
     broken: latest::Receiver<Option<String>>,
 }
 
+/// Threads for reading files (tokio's blocking pool). Reads of local files
+/// are short, so a few threads keep up with many clients.
+const BLOCKING_THREADS: usize = 4;
+
 /// Serves the site and rebuilds it on every change, until the watcher
 /// fails or the process is stopped.
 pub fn run(options: &ServeOptions) -> Result<(), Failure> {
@@ -130,6 +134,8 @@ pub fn run(options: &ServeOptions) -> Result<(), Failure> {
         .map_err(|error| Failure::Io(error.to_string()))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .max_blocking_threads(BLOCKING_THREADS)
+        .thread_keep_alive(std::time::Duration::from_secs(u32::MAX.into()))
         .enable_all()
         .build()
         .map_err(|error| Failure::Io(format!("cannot start the server: {error}")))?;
@@ -292,18 +298,22 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
     let output = server.output.clone();
     let query = request.uri().query().map(str::to_string);
     let raw_path = path.to_string();
-    let found = tokio::task::spawn_blocking(move || find_file(&output, &requested))
-        .await
-        .unwrap_or(Found::Missing);
+    // One trip to the blocking pool for finding and reading the file.
+    let found = tokio::task::spawn_blocking(move || match find_file(&output, &requested) {
+        Found::File(file) => {
+            std::fs::read(&file).map_or(Read::Missing, |bytes| Read::File(file, bytes))
+        }
+        Found::Folder => Read::Folder,
+        Found::Missing => Read::Missing,
+    })
+    .await
+    .unwrap_or(Read::Missing);
     match found {
-        Found::File(file) => match tokio::fs::read(&file).await {
-            Ok(bytes) => {
-                let content_type = content_type(&file);
-                respond(StatusCode::OK, &content_type, bytes, head)
-            }
-            Err(_) => not_found(&server, head).await,
-        },
-        Found::Folder => {
+        Read::File(file, bytes) => {
+            let content_type = content_type(&file);
+            respond(StatusCode::OK, &content_type, bytes, head)
+        }
+        Read::Folder => {
             let location = match query {
                 Some(query) => format!("{raw_path}/?{query}"),
                 None => format!("{raw_path}/"),
@@ -317,8 +327,15 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
                 Err(_) => plain(StatusCode::BAD_REQUEST, "400 Bad Request\n"),
             }
         }
-        Found::Missing => not_found(&server, head).await,
+        Read::Missing => not_found(&server, head).await,
     }
+}
+
+/// A file found and read, for [`handle`].
+enum Read {
+    File(PathBuf, Vec<u8>),
+    Folder,
+    Missing,
 }
 
 /// The site's `404.html` (with the reload script) and status 404.

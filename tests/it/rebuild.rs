@@ -446,3 +446,48 @@ fn randomised_edits_keep_the_search_index_and_get_pages_fresh() {
         replay(seed, 40, true);
     }
 }
+
+/// Every rebuild of a site with `search = true` made the whole pagefind
+/// index again, even when no page's HTML had changed (a save without a
+/// change, a template touched): a burst of work and allocation for nothing,
+/// which `serve`'s memory followed.
+#[test]
+fn a_rebuild_that_changes_no_page_keeps_the_search_index() {
+    let site = start_site(true);
+    let root = std::fs::canonicalize(site.path()).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("out");
+    let mut rebuilder = Rebuilder::new(RebuildOptions {
+        root: root.clone(),
+        ..RebuildOptions::default()
+    })
+    .unwrap();
+    let output = rebuilder.output_dir().to_path_buf();
+    let mut rebuild = |paths: &[PathBuf]| {
+        let outcome = rebuilder
+            .rebuild(classify(&root, &output, paths))
+            .unwrap_or_else(|failure| panic!("{failure:?}"));
+        assert_eq!(
+            try_read_output(&output).unwrap(),
+            fresh_build(&root, &fresh_out).unwrap(),
+            "the rebuilt output differs from a fresh build"
+        );
+        outcome.indexed
+    };
+    assert!(rebuild(&[root.join("site.toml")]), "the first build indexes");
+
+    // Blank lines at the end render to the same HTML (the quick path).
+    let page = root.join("content/posts/p1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\n\n")).unwrap();
+    assert!(!rebuild(std::slice::from_ref(&page)), "same pages: kept");
+
+    // A template saved unchanged renders every page again (the full path).
+    let template = root.join("templates/taxonomy_list.html");
+    let same = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, same).unwrap();
+    assert!(!rebuild(std::slice::from_ref(&template)), "same pages: kept");
+
+    std::fs::write(&page, text.replace("See", "Read")).unwrap();
+    assert!(rebuild(std::slice::from_ref(&page)), "a page changed: indexed");
+}
