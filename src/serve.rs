@@ -393,14 +393,19 @@ pub fn content_type(file: &Path) -> String {
 }
 
 /// Adds the reload script before the last `</body>`, or at the end.
-pub fn inject_script(mut html: Vec<u8>) -> Vec<u8> {
-    let lower = html.to_ascii_lowercase();
-    let at = lower
+///
+/// One buffer of the final size: this runs for every page served, where a
+/// lower-case copy and a `splice` that doubles the buffer made two more.
+pub fn inject_script(html: Vec<u8>) -> Vec<u8> {
+    let at = html
         .windows(b"</body>".len())
-        .rposition(|w| w == b"</body>")
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
         .unwrap_or(html.len());
-    html.splice(at..at, SCRIPT_TAG.bytes());
-    html
+    let mut injected = Vec::with_capacity(html.len() + SCRIPT_TAG.len());
+    injected.extend_from_slice(&html[..at]);
+    injected.extend_from_slice(SCRIPT_TAG.as_bytes());
+    injected.extend_from_slice(&html[at..]);
+    injected
 }
 
 fn reload_channel(server: &Server) -> Response {
@@ -564,6 +569,16 @@ mod tests {
         assert_eq!(
             String::from_utf8(html).unwrap(),
             format!("<html><BODY>x{SCRIPT_TAG}</BODY></html>")
+        );
+        let html = inject_script(b"<p>a</body> b </Body>c".to_vec());
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            format!("<p>a</body> b {SCRIPT_TAG}</Body>c")
+        );
+        let html = inject_script(b"<p>no end".to_vec());
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            format!("<p>no end{SCRIPT_TAG}")
         );
     }
 
