@@ -474,7 +474,10 @@ fn a_rebuild_that_changes_no_page_keeps_the_search_index() {
         );
         outcome.indexed
     };
-    assert!(rebuild(&[root.join("site.toml")]), "the first build indexes");
+    assert!(
+        rebuild(&[root.join("site.toml")]),
+        "the first build indexes"
+    );
 
     // Blank lines at the end render to the same HTML (the quick path).
     let page = root.join("content/posts/p1.md");
@@ -486,8 +489,14 @@ fn a_rebuild_that_changes_no_page_keeps_the_search_index() {
     let template = root.join("templates/taxonomy_list.html");
     let same = std::fs::read_to_string(&template).unwrap();
     std::fs::write(&template, same).unwrap();
-    assert!(!rebuild(std::slice::from_ref(&template)), "same pages: kept");
+    assert!(
+        !rebuild(std::slice::from_ref(&template)),
+        "same pages: kept"
+    );
 
     std::fs::write(&page, text.replace("See", "Read")).unwrap();
-    assert!(rebuild(std::slice::from_ref(&page)), "a page changed: indexed");
+    assert!(
+        rebuild(std::slice::from_ref(&page)),
+        "a page changed: indexed"
+    );
 }
