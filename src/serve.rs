@@ -286,13 +286,10 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             head,
         );
     }
-    let Some(requested) = parse_path(path) else {
-        return plain(StatusCode::BAD_REQUEST, "400 Bad Request: unsafe path\n");
-    };
     let output = server.output.clone();
     let query = request.uri().query().map(str::to_string);
     let raw_path = path.to_string();
-    let found = tokio::task::spawn_blocking(move || find_file(&output, &requested))
+    let found = tokio::task::spawn_blocking(move || resolve(&output, &raw_path))
         .await
         .unwrap_or(Found::Missing);
     match found {
@@ -303,10 +300,10 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             }
             Err(_) => not_found(&server, head).await,
         },
-        Found::Folder => {
+        Found::Folder { location } => {
             let location = match query {
-                Some(query) => format!("{raw_path}/?{query}"),
-                None => format!("{raw_path}/"),
+                Some(query) => format!("{location}?{query}"),
+                None => location,
             };
             let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 Moved Permanently\n");
             match HeaderValue::from_str(&location) {
@@ -318,6 +315,7 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             }
         }
         Found::Missing => not_found(&server, head).await,
+        Found::Refused => plain(StatusCode::BAD_REQUEST, "400 Bad Request: unsafe path\n"),
     }
 }
 
@@ -461,17 +459,34 @@ pub fn parse_path(raw: &str) -> Option<RequestPath> {
     })
 }
 
-enum Found {
+/// Where a request path leads in the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A file inside the output (canonical path): 200.
     File(PathBuf),
-    /// A folder asked for without its final `/`: redirect.
-    Folder,
+    /// A folder asked for without its final `/`: redirect to `location`,
+    /// the request path with it.
+    Folder { location: String },
+    /// Nothing there, or nothing the server shows: 404.
     Missing,
+    /// A path [`parse_path`] refuses: 400.
+    Refused,
+}
+
+/// Where a raw request path (still percent-encoded) leads in `output`.
+/// This is the handler's only way from a request to a file, so the
+/// `request_path` fuzz target checks exactly what is served.
+pub fn resolve(output: &Path, raw: &str) -> Found {
+    match parse_path(raw) {
+        Some(requested) => find_file(output, &requested, raw),
+        None => Found::Refused,
+    }
 }
 
 /// Finds the file a checked path names inside `output`: a folder's
 /// `index.html`, never a hidden file, never anything a symbolic link leads
 /// to outside the output.
-fn find_file(output: &Path, requested: &RequestPath) -> Found {
+fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
     if requested.segments.iter().any(|s| s.starts_with('.')) {
         return Found::Missing;
     }
@@ -488,7 +503,9 @@ fn find_file(output: &Path, requested: &RequestPath) -> Found {
     }
     if resolved.is_dir() {
         if !requested.folder && !requested.segments.is_empty() {
-            return Found::Folder;
+            return Found::Folder {
+                location: format!("{raw}/"),
+            };
         }
         let index = resolved.join("index.html");
         return if index.is_file() {
