@@ -498,13 +498,22 @@ fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
     let Ok(resolved) = path.canonicalize() else {
         return Found::Missing;
     };
-    if !resolved.starts_with(&output) {
+    // A symbolic link may lead out of the output, or to a hidden file
+    // inside it: judge where it leads, not its name.
+    let Ok(inside) = resolved.strip_prefix(&output) else {
+        return Found::Missing;
+    };
+    if inside
+        .components()
+        .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
+    {
         return Found::Missing;
     }
     if resolved.is_dir() {
         if !requested.folder && !requested.segments.is_empty() {
+            // `//host/x` would send the browser to another site.
             return Found::Folder {
-                location: format!("{raw}/"),
+                location: format!("/{}/", raw.trim_start_matches('/')),
             };
         }
         let index = resolved.join("index.html");
@@ -556,6 +565,46 @@ mod tests {
             }
         );
         assert_eq!(parse_path("/").unwrap().segments, Vec::<String>::new());
+    }
+
+    /// Found by the `request_path` fuzz target: `//nested` redirected to
+    /// `//nested/`, which a browser reads as the site `http://nested/`.
+    #[test]
+    fn a_folder_redirect_with_leading_slashes_stays_on_the_site() {
+        let output = tempfile::tempdir().unwrap();
+        std::fs::create_dir(output.path().join("nested")).unwrap();
+        for raw in ["/nested", "//nested", "///nested"] {
+            assert_eq!(
+                resolve(output.path(), raw),
+                Found::Folder {
+                    location: "/nested/".into()
+                },
+                "{raw}"
+            );
+        }
+    }
+
+    /// Found by the `request_path` fuzz target: a symbolic link named
+    /// without a dot served the hidden file it leads to.
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_to_a_hidden_file_is_not_served() {
+        let output = tempfile::tempdir().unwrap();
+        let output = output.path();
+        std::fs::write(output.join(".secret"), "secret").unwrap();
+        std::fs::create_dir(output.join(".hidden")).unwrap();
+        std::fs::write(output.join(".hidden/index.html"), "hidden").unwrap();
+        std::fs::write(output.join("index.html"), "home").unwrap();
+        std::os::unix::fs::symlink(".secret", output.join("to-secret")).unwrap();
+        std::os::unix::fs::symlink(".hidden", output.join("to-hidden")).unwrap();
+        std::os::unix::fs::symlink("index.html", output.join("home.html")).unwrap();
+        for raw in ["/to-secret", "/to-hidden/", "/to-hidden/index.html"] {
+            assert_eq!(resolve(output, raw), Found::Missing, "{raw}");
+        }
+        assert_eq!(
+            resolve(output, "/home.html"),
+            Found::File(output.canonicalize().unwrap().join("index.html"))
+        );
     }
 
     #[test]
