@@ -292,19 +292,17 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             head,
         );
     }
-    let Some(requested) = parse_path(path) else {
-        return plain(StatusCode::BAD_REQUEST, "400 Bad Request: unsafe path\n");
-    };
     let output = server.output.clone();
     let query = request.uri().query().map(str::to_string);
     let raw_path = path.to_string();
     // One trip to the blocking pool for finding and reading the file.
-    let found = tokio::task::spawn_blocking(move || match find_file(&output, &requested) {
+    let found = tokio::task::spawn_blocking(move || match resolve(&output, &raw_path) {
         Found::File(file) => {
             std::fs::read(&file).map_or(Read::Missing, |bytes| Read::File(file, bytes))
         }
-        Found::Folder => Read::Folder,
+        Found::Folder { location } => Read::Folder(location),
         Found::Missing => Read::Missing,
+        Found::Refused => Read::Refused,
     })
     .await
     .unwrap_or(Read::Missing);
@@ -313,10 +311,10 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             let content_type = content_type(&file);
             respond(StatusCode::OK, &content_type, bytes, head)
         }
-        Read::Folder => {
+        Read::Folder(location) => {
             let location = match query {
-                Some(query) => format!("{raw_path}/?{query}"),
-                None => format!("{raw_path}/"),
+                Some(query) => format!("{location}?{query}"),
+                None => location,
             };
             let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 Moved Permanently\n");
             match HeaderValue::from_str(&location) {
@@ -328,14 +326,17 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             }
         }
         Read::Missing => not_found(&server, head).await,
+        Read::Refused => plain(StatusCode::BAD_REQUEST, "400 Bad Request: unsafe path\n"),
     }
 }
 
 /// A file found and read, for [`handle`].
 enum Read {
     File(PathBuf, Vec<u8>),
-    Folder,
+    /// Redirect to this location.
+    Folder(String),
     Missing,
+    Refused,
 }
 
 /// The site's `404.html` (with the reload script) and status 404.
@@ -483,17 +484,34 @@ pub fn parse_path(raw: &str) -> Option<RequestPath> {
     })
 }
 
-enum Found {
+/// Where a request path leads in the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A file inside the output (canonical path): 200.
     File(PathBuf),
-    /// A folder asked for without its final `/`: redirect.
-    Folder,
+    /// A folder asked for without its final `/`: redirect to `location`,
+    /// the request path with it.
+    Folder { location: String },
+    /// Nothing there, or nothing the server shows: 404.
     Missing,
+    /// A path [`parse_path`] refuses: 400.
+    Refused,
+}
+
+/// Where a raw request path (still percent-encoded) leads in `output`.
+/// This is the handler's only way from a request to a file, so the
+/// `request_path` fuzz target checks exactly what is served.
+pub fn resolve(output: &Path, raw: &str) -> Found {
+    match parse_path(raw) {
+        Some(requested) => find_file(output, &requested, raw),
+        None => Found::Refused,
+    }
 }
 
 /// Finds the file a checked path names inside `output`: a folder's
 /// `index.html`, never a hidden file, never anything a symbolic link leads
 /// to outside the output.
-fn find_file(output: &Path, requested: &RequestPath) -> Found {
+fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
     if requested.segments.iter().any(|s| s.starts_with('.')) {
         return Found::Missing;
     }
@@ -505,12 +523,23 @@ fn find_file(output: &Path, requested: &RequestPath) -> Found {
     let Ok(resolved) = path.canonicalize() else {
         return Found::Missing;
     };
-    if !resolved.starts_with(&output) {
+    // A symbolic link may lead out of the output, or to a hidden file
+    // inside it: judge where it leads, not its name.
+    let Ok(inside) = resolved.strip_prefix(&output) else {
+        return Found::Missing;
+    };
+    if inside
+        .components()
+        .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
+    {
         return Found::Missing;
     }
     if resolved.is_dir() {
         if !requested.folder && !requested.segments.is_empty() {
-            return Found::Folder;
+            // `//host/x` would send the browser to another site.
+            return Found::Folder {
+                location: format!("/{}/", raw.trim_start_matches('/')),
+            };
         }
         let index = resolved.join("index.html");
         return if index.is_file() {
@@ -561,6 +590,46 @@ mod tests {
             }
         );
         assert_eq!(parse_path("/").unwrap().segments, Vec::<String>::new());
+    }
+
+    /// Found by the `request_path` fuzz target: `//nested` redirected to
+    /// `//nested/`, which a browser reads as the site `http://nested/`.
+    #[test]
+    fn a_folder_redirect_with_leading_slashes_stays_on_the_site() {
+        let output = tempfile::tempdir().unwrap();
+        std::fs::create_dir(output.path().join("nested")).unwrap();
+        for raw in ["/nested", "//nested", "///nested"] {
+            assert_eq!(
+                resolve(output.path(), raw),
+                Found::Folder {
+                    location: "/nested/".into()
+                },
+                "{raw}"
+            );
+        }
+    }
+
+    /// Found by the `request_path` fuzz target: a symbolic link named
+    /// without a dot served the hidden file it leads to.
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_to_a_hidden_file_is_not_served() {
+        let output = tempfile::tempdir().unwrap();
+        let output = output.path();
+        std::fs::write(output.join(".secret"), "secret").unwrap();
+        std::fs::create_dir(output.join(".hidden")).unwrap();
+        std::fs::write(output.join(".hidden/index.html"), "hidden").unwrap();
+        std::fs::write(output.join("index.html"), "home").unwrap();
+        std::os::unix::fs::symlink(".secret", output.join("to-secret")).unwrap();
+        std::os::unix::fs::symlink(".hidden", output.join("to-hidden")).unwrap();
+        std::os::unix::fs::symlink("index.html", output.join("home.html")).unwrap();
+        for raw in ["/to-secret", "/to-hidden/", "/to-hidden/index.html"] {
+            assert_eq!(resolve(output, raw), Found::Missing, "{raw}");
+        }
+        assert_eq!(
+            resolve(output, "/home.html"),
+            Found::File(output.canonicalize().unwrap().join("index.html"))
+        );
     }
 
     #[test]
