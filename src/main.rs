@@ -8,7 +8,9 @@ use medsite::diagnostics::Report;
 
 // A build allocates and frees millions of small strings and template
 // values across threads; mimalloc spends far less time on them than the
-// system allocator (measured in bench/RESULTS.md).
+// system allocator (measured in bench/RESULTS.md). Built with `no_thp`:
+// with transparent huge pages the kernel zeroed 2 MiB at a time for a
+// process that lives 40 ms.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
