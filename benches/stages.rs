@@ -78,3 +78,19 @@ fn write_unchanged(bencher: divan::Bencher) {
         assert_eq!(report.written, 0);
     });
 }
+
+static CAREERS: LazyLock<(Site, Templates)> = LazyLock::new(|| {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (site, templates, _) = medsite::build::load(&repo, None, &LoadOptions::default())
+        .unwrap_or_else(|_| panic!("the careers site loads"));
+    (site, templates)
+});
+
+/// The careers site rendered in memory, search index included: the index
+/// (pagefind) is most of that site's build, which must stay under 50 ms.
+#[divan::bench(sample_count = 20)]
+fn careers_render() -> Output {
+    let (site, templates) = &*CAREERS;
+    assert!(site.config.search, "the careers site builds a search index");
+    medsite::build::render(site, templates).unwrap_or_else(|_| panic!("it renders"))
+}

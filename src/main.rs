@@ -10,7 +10,8 @@ use medsite::diagnostics::Report;
 // values across threads; mimalloc spends far less time on them than the
 // system allocator (measured in bench/RESULTS.md). Built with `no_thp`:
 // with transparent huge pages the kernel zeroed 2 MiB at a time for a
-// process that lives 40 ms.
+// process that lives 40 ms, and `serve` held 100 MiB instead of 61 MiB
+// (bench/watch-latency.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
