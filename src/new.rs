@@ -11,6 +11,9 @@
 //! `TODO`: text for text, and for a number the text itself, so that the
 //! schema refuses it until a sourced figure replaces it. medsite never
 //! invents a value, and `medsite check` reports every placeholder.
+//! Fields missing at the top level are added at the end of a YAML front
+//! matter, below the archetype's comments; a field missing inside one of
+//! the archetype's values means writing the front matter anew, without them.
 //! An existing file is never overwritten.
 
 use std::fmt;
@@ -114,11 +117,14 @@ pub fn run(options: &NewOptions) -> Result<Created, Failure> {
             let mut completed = value.clone();
             complete(&schema.document, &schema.document, &mut completed);
             if completed != value {
-                // Fields were added: the front matter is written out anew.
-                let body = front_matter::split(&text)
-                    .map(|split| split.body.to_string())
-                    .unwrap_or_default();
-                text = format!("---\n{}---\n{body}", to_yaml(&completed));
+                text = with_missing_fields(&text, &value, &completed).unwrap_or_else(|| {
+                    // Fields were added inside the archetype's own values, or
+                    // its front matter is not YAML: written out anew.
+                    let body = front_matter::split(&text)
+                        .map(|split| split.body.to_string())
+                        .unwrap_or_default();
+                    format!("---\n{}---\n{body}", to_yaml(&completed))
+                });
             }
             completed
         }
@@ -308,6 +314,40 @@ fn placeholder(document: &Value, schema: &Value, name: &str) -> Value {
     }
 }
 
+/// The archetype's text with the top-level fields `completed` adds to
+/// `value` written at the end of its YAML front matter, so that its
+/// comments and layout stay as the archetype has them. `None` when the
+/// front matter is not YAML or a field was added inside one of the
+/// archetype's own values.
+fn with_missing_fields(text: &str, value: &Value, completed: &Value) -> Option<String> {
+    let (Value::Object(given), Value::Object(all)) = (value, completed) else {
+        return None;
+    };
+    if given.iter().any(|(key, item)| all.get(key) != Some(item)) {
+        return None;
+    }
+    let split = front_matter::split(text).ok()?;
+    if split.format != Some(front_matter::Format::Yaml) {
+        return None;
+    }
+    let added: Map<String, Value> = all
+        .iter()
+        .filter(|(key, _)| !given.contains_key(*key))
+        .map(|(key, item)| (key.clone(), item.clone()))
+        .collect();
+    let end = split.block_offset + split.block.len();
+    let mut block = text[split.block_offset..end].to_string();
+    if !block.is_empty() && !block.ends_with('\n') {
+        block.push('\n');
+    }
+    block.push_str(&to_yaml(&Value::Object(added)));
+    Some(format!(
+        "{}{block}{}",
+        &text[..split.block_offset],
+        &text[end..]
+    ))
+}
+
 fn count_placeholders(value: &Value) -> usize {
     crate::schema::placeholders(value).len()
 }
@@ -377,6 +417,29 @@ mod tests {
         assert_eq!(
             filled,
             "---\ntitle: \"The \\\"best\\\" job\"\n---\n# The \"best\" job\n"
+        );
+    }
+
+    #[test]
+    fn added_top_level_fields_keep_the_archetype_comments() {
+        let text = "---\ntitle: \"X\"\n# taxonomies: [a, b]   # uncomment when known\nextra:\n  code: \"TODO: code\"\n---\n\nBody.\n";
+        let value = json!({"title": "X", "extra": {"code": "TODO: code"}});
+        let completed = json!({"title": "X", "description": "TODO: description",
+            "extra": {"code": "TODO: code"}});
+        assert_eq!(
+            with_missing_fields(text, &value, &completed).as_deref(),
+            Some(
+                "---\ntitle: \"X\"\n# taxonomies: [a, b]   # uncomment when known\nextra:\n  code: \"TODO: code\"\ndescription: \"TODO: description\"\n---\n\nBody.\n"
+            )
+        );
+        // A field added inside the archetype's `extra`: written anew.
+        let nested = json!({"title": "X", "extra": {"code": "TODO: code", "year": "TODO: year"}});
+        assert_eq!(with_missing_fields(text, &value, &nested), None);
+        // TOML front matter gets no YAML lines.
+        let toml = "+++\ntitle = \"X\"\n+++\n";
+        assert_eq!(
+            with_missing_fields(toml, &json!({"title": "X"}), &completed),
+            None
         );
     }
 

@@ -152,3 +152,30 @@ fn without_an_archetype_the_built_in_one_is_used() {
         "---\ntitle: \"First note\"\ndescription: \"TODO: one or two sentences for search results and link previews (at most 160 characters)\"\ndate: 2026-11-25\n---\n\nTODO: write the page.\n"
     );
 }
+
+#[test]
+fn a_required_field_the_archetype_lacks_is_added_below_its_comments() {
+    let site = TempSite::new(&[
+        (
+            "site.toml",
+            "title = \"T\"\n\n[sections.notes]\nschema = \"schemas/note.schema.json\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\n"),
+        ("content/notes/_index.md", "---\ntitle: Notes\n---\n"),
+        (
+            "schemas/note.schema.json",
+            r#"{"type": "object", "required": ["title", "description"],
+                "properties": {"description": {"type": "string", "description": "one sentence"}}}"#,
+        ),
+        (
+            "archetypes/notes.md",
+            "---\ntitle: \"{{ title }}\"\n# draft: true   # while it is being written\n---\n\nText.\n",
+        ),
+    ]);
+    let output = new(site.path(), "notes", "First note");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("content/notes/first-note.md")).unwrap(),
+        "---\ntitle: \"First note\"\n# draft: true   # while it is being written\ndescription: \"TODO: one sentence\"\n---\n\nText.\n"
+    );
+}
