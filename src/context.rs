@@ -46,6 +46,8 @@ pub struct Crumb<'a> {
 #[derive(Serialize)]
 pub struct TermLink<'a> {
     pub name: &'a str,
+    /// `name` with its first letter capitalised, for headings and links.
+    pub title: String,
     pub slug: &'a str,
     pub path: &'a str,
 }
@@ -148,6 +150,8 @@ pub struct TaxonomyView<'a> {
 #[derive(Serialize)]
 pub struct TermSummary<'a> {
     pub name: &'a str,
+    /// `name` with its first letter capitalised, for headings and links.
+    pub title: String,
     pub slug: &'a str,
     pub path: &'a str,
     pub count: usize,
@@ -156,6 +160,8 @@ pub struct TermSummary<'a> {
 #[derive(Serialize)]
 pub struct TermView<'a> {
     pub name: &'a str,
+    /// `name` with its first letter capitalised, for headings and links.
+    pub title: String,
     pub slug: &'a str,
     pub path: &'a str,
     pub count: usize,
@@ -201,6 +207,7 @@ fn page_terms<'a>(site: &'a Site, page: &'a Page) -> BTreeMap<&'a str, Vec<TermL
                     let term = &taxonomy.terms[term];
                     TermLink {
                         name: &term.name,
+                        title: term.title(),
                         slug: &term.slug,
                         path: &term.path,
                     }
@@ -339,6 +346,7 @@ pub fn taxonomy_view(taxonomy: &TaxonomyTerms) -> TaxonomyView<'_> {
             .iter()
             .map(|t| TermSummary {
                 name: &t.name,
+                title: t.title(),
                 slug: &t.slug,
                 path: &t.path,
                 count: t.pages.len(),
@@ -356,6 +364,7 @@ pub fn term_view<'a>(site: &'a Site, term: &'a Term) -> TermView<'a> {
 pub fn term_view_listing<'a>(site: &'a Site, term: &'a Term, pages: &'a [usize]) -> TermView<'a> {
     TermView {
         name: &term.name,
+        title: term.title(),
         slug: &term.slug,
         path: &term.path,
         count: term.pages.len(),

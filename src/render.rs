@@ -314,7 +314,12 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
         Target::TermFeed(i, t) => {
             let taxonomy = &site.taxonomies[i];
             let term = &taxonomy.terms[t];
-            let title = format!("{} · {} · {}", term.name, taxonomy.title, site.config.title);
+            let title = format!(
+                "{} · {} · {}",
+                term.title(),
+                taxonomy.title,
+                site.config.title
+            );
             let pages = site.newest_first(term.pages.iter().copied());
             let description = &site.config.description;
             ctx.insert("feed", &feed(site, &pages, title, description, &term.path));

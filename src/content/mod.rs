@@ -72,6 +72,19 @@ pub struct Term {
     pub pages: Vec<usize>,
 }
 
+impl Term {
+    /// The name as a heading shows it: its first letter capitalised, the
+    /// rest as the writer wrote it ("dental office" -> "Dental office",
+    /// "EMS station" unchanged), as Hugo titles its term pages.
+    pub fn title(&self) -> String {
+        let mut chars = self.name.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+}
+
 /// A taxonomy declared in `site.toml`, with its terms in name order.
 #[derive(Debug, Clone)]
 pub struct TaxonomyTerms {
@@ -124,5 +137,28 @@ impl Site {
             .base_url
             .as_ref()
             .map(|base| format!("{base}{path}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Term;
+
+    fn term(name: &str) -> Term {
+        Term {
+            name: name.into(),
+            slug: String::new(),
+            path: String::new(),
+            pages: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_term_title_capitalises_only_the_first_letter() {
+        assert_eq!(term("dental office").title(), "Dental office");
+        assert_eq!(term("EMS station").title(), "EMS station");
+        assert_eq!(term("bachelor's degree").title(), "Bachelor's degree");
+        assert_eq!(term("été").title(), "Été");
+        assert_eq!(term("").title(), "");
     }
 }

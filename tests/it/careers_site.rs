@@ -99,8 +99,13 @@ fn every_work_setting_has_a_feed_its_page_advertises() {
     let dist = out.path().join("dist");
     let hospital = std::fs::read_to_string(dist.join("work-settings/hospital/index.html")).unwrap();
     assert!(hospital.contains(
-        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"hospital · Work settings · Medical technician careers\" href=\"../../work-settings/hospital/atom.xml\">"
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Hospital · Work settings · Medical technician careers\" href=\"../../work-settings/hospital/atom.xml\">"
     ), "the hospital page does not link its feed");
+    // The term is written "hospital" in front matter; headings capitalise it.
+    assert!(hospital.contains("<h1>Hospital</h1>"));
+    let office =
+        std::fs::read_to_string(dist.join("work-settings/dental-office/index.html")).unwrap();
+    assert!(office.contains("<h1>Dental office</h1>"));
     let feed = std::fs::read_to_string(dist.join("work-settings/hospital/atom.xml")).unwrap();
     let feed = roxmltree::Document::parse(&feed).expect("the term feed is well-formed XML");
     let titles: Vec<&str> = feed
