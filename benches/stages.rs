@@ -4,7 +4,7 @@
 //! `bench/prepare.sh` (which needs `../shared/bench/gen_corpus.py`).
 //! Set `MEDSITE_BENCH_PAGES` for another size.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::LazyLock;
 
@@ -31,11 +31,14 @@ static SITE_DIR: LazyLock<PathBuf> = LazyLock::new(|| {
     PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
 });
 
-static LOADED: LazyLock<(Site, Templates)> = LazyLock::new(|| {
-    let (site, templates, _) = medsite::build::load(&SITE_DIR, None, &LoadOptions::default())
-        .unwrap_or_else(|_| panic!("the benchmark site loads"));
+static LOADED: LazyLock<(Site, Templates)> = LazyLock::new(|| load_site(&SITE_DIR));
+
+/// The site at `root`, as `medsite build` loads it.
+fn load_site(root: &Path) -> (Site, Templates) {
+    let (site, templates, _) = medsite::build::load(root, None, &LoadOptions::default())
+        .unwrap_or_else(|_| panic!("the site at {} loads", root.display()));
     (site, templates)
-});
+}
 
 static RENDERED: LazyLock<Output> = LazyLock::new(|| {
     let (site, templates) = &*LOADED;
@@ -45,9 +48,7 @@ static RENDERED: LazyLock<Output> = LazyLock::new(|| {
 /// Config, content (front matter and Markdown) and templates.
 #[divan::bench(sample_count = 10)]
 fn load() -> (Site, Templates) {
-    let (site, templates, _) = medsite::build::load(&SITE_DIR, None, &LoadOptions::default())
-        .unwrap_or_else(|_| panic!("the benchmark site loads"));
-    (site, templates)
+    load_site(&SITE_DIR)
 }
 
 /// Every page, list page, feed and the sitemap, in memory.
@@ -79,12 +80,8 @@ fn write_unchanged(bencher: divan::Bencher) {
     });
 }
 
-static CAREERS: LazyLock<(Site, Templates)> = LazyLock::new(|| {
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let (site, templates, _) = medsite::build::load(&repo, None, &LoadOptions::default())
-        .unwrap_or_else(|_| panic!("the careers site loads"));
-    (site, templates)
-});
+static CAREERS: LazyLock<(Site, Templates)> =
+    LazyLock::new(|| load_site(Path::new(env!("CARGO_MANIFEST_DIR"))));
 
 /// The careers site rendered in memory, search index included: the index
 /// (pagefind) is most of that site's build, which must stay under 50 ms.

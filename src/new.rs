@@ -335,15 +335,12 @@ fn with_missing_fields(text: &str, value: &Value, completed: &Value) -> Option<S
         .filter(|(key, _)| !given.contains_key(*key))
         .map(|(key, item)| (key.clone(), item.clone()))
         .collect();
+    // The block ends at the start of the closing fence's line.
     let end = split.block_offset + split.block.len();
-    let mut block = text[split.block_offset..end].to_string();
-    if !block.is_empty() && !block.ends_with('\n') {
-        block.push('\n');
-    }
-    block.push_str(&to_yaml(&Value::Object(added)));
     Some(format!(
-        "{}{block}{}",
-        &text[..split.block_offset],
+        "{}{}{}",
+        &text[..end],
+        to_yaml(&Value::Object(added)),
         &text[end..]
     ))
 }

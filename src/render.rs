@@ -356,23 +356,21 @@ fn insert_section(
     pager: usize,
 ) {
     let section = &site.sections[index];
-    match site.config.section_paginate_by(&section.folder) {
-        Some(size) => {
-            let pages = pager_slice(&section.pages, size, pager);
-            let count = pager_count(section.pages.len(), Some(size));
-            ctx.insert_value(
-                "section",
-                context::section_value(summaries, site, section, pages),
-            );
-            ctx.insert_value(
-                "paginator",
-                context::paginator_value(summaries, site, &section.path, pager, count, pages),
-            );
-        }
-        None => ctx.insert_value(
-            "section",
-            context::section_value(summaries, site, section, &section.pages),
-        ),
+    let paginate_by = site.config.section_paginate_by(&section.folder);
+    let (pages, paginator) = listing(
+        site,
+        summaries,
+        &section.path,
+        &section.pages,
+        paginate_by,
+        pager,
+    );
+    ctx.insert_value(
+        "section",
+        context::section_value(summaries, site, section, pages),
+    );
+    if let Some(paginator) = paginator {
+        ctx.insert_value("paginator", paginator);
     }
 }
 
@@ -390,21 +388,38 @@ fn insert_term(
     let mut view = context::taxonomy_view(taxonomy);
     view.terms.clear();
     ctx.insert("taxonomy", &view);
-    match taxonomy.paginate_by {
-        Some(size) => {
-            let pages = pager_slice(&term.pages, size, pager);
-            let count = pager_count(term.pages.len(), Some(size));
-            ctx.insert_value("term", context::term_value(summaries, site, term, pages));
-            ctx.insert_value(
-                "paginator",
-                context::paginator_value(summaries, site, &term.path, pager, count, pages),
-            );
-        }
-        None => ctx.insert_value(
-            "term",
-            context::term_value(summaries, site, term, &term.pages),
-        ),
+    let (pages, paginator) = listing(
+        site,
+        summaries,
+        &term.path,
+        &term.pages,
+        taxonomy.paginate_by,
+        pager,
+    );
+    ctx.insert_value("term", context::term_value(summaries, site, term, pages));
+    if let Some(paginator) = paginator {
+        ctx.insert_value("paginator", paginator);
     }
+}
+
+/// The pages that list page `pager` (1-based) of the list at site path
+/// `base` shows: all of `pages` when the list does not paginate, else one
+/// slice of them and the `paginator` value.
+fn listing<'p>(
+    site: &Site,
+    summaries: &context::Summaries<'_>,
+    base: &str,
+    pages: &'p [usize],
+    paginate_by: Option<usize>,
+    pager: usize,
+) -> (&'p [usize], Option<Value>) {
+    let Some(size) = paginate_by else {
+        return (pages, None);
+    };
+    let shown = pager_slice(pages, size, pager);
+    let count = pager_count(pages.len(), Some(size));
+    let paginator = context::paginator_value(summaries, site, base, pager, count, shown);
+    (shown, Some(paginator))
 }
 
 /// Renders the given jobs; all template errors are returned together.
