@@ -65,7 +65,29 @@ export async function openRecordingPage(context) {
       problems.push(`console error: ${msg.text()}`);
     }
   });
-  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  // Chromium cancels a document's pending requests (a late favicon, say) with
+  // net::ERR_ABORTED when a click replaces that document: the reader never
+  // waits for them, so they are not problems. A request aborted while its own
+  // document is still the one shown is one.
+  const documentOf = new WeakMap();
+  const aborted = [];
+  page.on('request', (req) => documentOf.set(req, page.url()));
+  page.on('requestfailed', (req) => {
+    const line = `request failed: ${req.url()} (${req.failure()?.errorText})`;
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') {
+      const document = documentOf.get(req);
+      if (document !== page.url()) return;
+      aborted.push({ document, line });
+    }
+    problems.push(line);
+  });
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    for (const { document, line } of aborted.splice(0)) {
+      if (document === frame.url()) aborted.push({ document, line });
+      else if (problems.includes(line)) problems.splice(problems.indexOf(line), 1);
+    }
+  });
   page.on('response', (res) => {
     const isMainDocument = res.request().isNavigationRequest() && res.request().frame() === page.mainFrame();
     if (!isMainDocument && res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);

@@ -63,3 +63,33 @@ test('bad site: the print check reports the visible nav on print-nav.html (and n
   console.log('expected finding: print-nav.html shows nav[aria-label="Main"] in print');
   assert.equal(await withPage(desktop, '/', mainNavVisibleInPrint), false, 'nav on index.html should be hidden in print');
 });
+
+test('bad site: a request aborted on the page shown is reported; one cancelled by leaving the page is not', async () => {
+  const shown = await openRecordingPage(desktop);
+  try {
+    await shown.page.route('**/aborted.png', (route) => route.abort('aborted'));
+    await shown.page.goto('/');
+    await shown.page.evaluate(() => document.body.append(Object.assign(new Image(), { src: 'aborted.png' })));
+    await shown.page.waitForEvent('requestfailed');
+    assert.deepEqual(shown.problems, [`request failed: ${server.url}/aborted.png (net::ERR_ABORTED)`]);
+    console.log(`expected finding: ${shown.problems[0]}`);
+  } finally {
+    await shown.page.close();
+  }
+
+  const left = await openRecordingPage(desktop);
+  try {
+    let sent;
+    const held = new Promise((resolve) => { sent = resolve; });
+    await left.page.route('**/never-answered.png', (route) => sent(route)); // never fulfilled
+    await left.page.goto('/');
+    await left.page.evaluate(() => document.body.append(Object.assign(new Image(), { src: 'never-answered.png' })));
+    await held;
+    const cancelled = left.page.waitForEvent('requestfailed');
+    await left.page.goto('/wide.html');
+    assert.equal((await cancelled).failure()?.errorText, 'net::ERR_ABORTED');
+    assert.deepEqual(left.problems, [], 'a request the browser cancelled on leaving its page was reported');
+  } finally {
+    await left.page.close();
+  }
+});
