@@ -177,10 +177,23 @@ careers_json=$work/hyperfine-careers.json
 hyperfine --style basic -N --warmup 3 --runs 30 --export-json "$careers_json" \
     --prepare "rm -rf $careers_out" \
     -n careers "$medsite build --quiet --root $repo --output $careers_out" >&2
-t_careers=$(median_of "$careers_json" careers)
+# At this scale the host's state shows: the same binary took 41 to 99 ms in
+# one day. A fixed CPU task and the build's kernel time, recorded with the
+# figure, tell a slow host from a slower build.
+reference_json=$work/hyperfine-reference.json
+hyperfine --style basic -N --warmup 2 --runs 10 --export-json "$reference_json" \
+    -n reference 'python3 -c "sum(range(3000000))"' >&2
 {
     echo
-    echo "- careers site full build: median $(python3 -c "print('%.1f ms' % ($t_careers * 1000))")"
+    python3 - "$careers_json" "$reference_json" <<'PY'
+import json, sys
+careers = json.load(open(sys.argv[1]))["results"][0]
+reference = json.load(open(sys.argv[2]))["results"][0]
+ms = lambda seconds: "%.1f ms" % (seconds * 1000)
+print("- careers site full build: median %s (user %s, system %s)" % (
+    ms(careers["median"]), ms(careers["user"]), ms(careers["system"])))
+print('- host reference `python3 -c "sum(range(3000000))"`: median %s' % ms(reference["median"]))
+PY
     echo "- load after: $(uptime | sed 's/.*load average: //')"
     echo
 } >>"$report"
