@@ -7,7 +7,7 @@
 //! what was expected in a writer's words, and know which key to point at.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Component, Path};
 
 use serde_json::Value;
 
@@ -130,8 +130,25 @@ impl SectionSchema {
     /// Reads `<root>/<file>` and compiles it.
     pub fn load(root: &Path, file: &str) -> Result<SectionSchema, Diagnostic> {
         let display = file.trim_start_matches("./").to_string();
+        // `build` stamps and `watch` watches the site's folders; a schema
+        // elsewhere could change without either noticing.
+        if !in_schemas_folder(&display) {
+            return Err(config_diagnostic(
+                root,
+                file,
+                format!(
+                    "schema `{file}` is not in the `schemas/` folder: keep section schemas \
+                     there (e.g. `schemas/career.schema.json`), where `build` and `watch` \
+                     notice when they change"
+                ),
+            ));
+        }
         let text = crate::fs::read_to_string(&root.join(file)).map_err(|error| {
-            config_diagnostic(root, format!("schema `{file}` cannot be read: {error}"))
+            config_diagnostic(
+                root,
+                file,
+                format!("schema `{file}` cannot be read: {error}"),
+            )
         })?;
         let document: Value = serde_json::from_str(&text).map_err(|error| {
             Diagnostic::error(
@@ -270,14 +287,27 @@ impl SectionSchema {
 }
 
 /// The `schema = ...` line of `site.toml`, for problems with the file itself.
-fn config_diagnostic(root: &Path, message: String) -> Diagnostic {
+/// Whether `file` (relative to the site root) names a file inside
+/// `schemas/`, without leaving it through `..`.
+fn in_schemas_folder(file: &str) -> bool {
+    let mut parts = Path::new(file).components();
+    parts.next() == Some(Component::Normal("schemas".as_ref()))
+        && parts.clone().next().is_some()
+        && parts.all(|part| matches!(part, Component::Normal(_)))
+}
+
+/// An error at the `schema = "<file>"` line of `site.toml` (the first
+/// `schema` line when no line names the file as written).
+fn config_diagnostic(root: &Path, file: &str, message: String) -> Diagnostic {
     let diagnostic = Diagnostic::error(config::CONFIG_FILE, "schema-invalid", message);
     let Ok(text) = crate::fs::read_to_string(&root.join(config::CONFIG_FILE)) else {
         return diagnostic;
     };
+    let is_schema = |line: &&str| line.trim_start().starts_with("schema");
     match text
         .lines()
-        .position(|line| line.trim_start().starts_with("schema"))
+        .position(|line| is_schema(&line) && line.contains(file))
+        .or_else(|| text.lines().position(|line| is_schema(&line)))
     {
         Some(index) => {
             let line = text.lines().nth(index).unwrap_or_default();
@@ -387,6 +417,27 @@ fn strip_position(error: &serde_json::Error) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn only_files_inside_schemas_are_schema_files() {
+        for inside in [
+            "schemas/a.json",
+            "schemas/careers/a.json",
+            "schemas//a.json",
+        ] {
+            assert!(in_schemas_folder(inside), "{inside}");
+        }
+        for outside in [
+            "a.json",
+            "schemas",
+            "schemas/",
+            "schemas/../a.json",
+            "/schemas/a.json",
+            "data/schemas/a.json",
+        ] {
+            assert!(!in_schemas_folder(outside), "{outside}");
+        }
+    }
 
     fn schema(document: Value) -> SectionSchema {
         SectionSchema {

@@ -190,6 +190,55 @@ fn missing_schema_file_is_an_error_at_its_key_in_site_toml() {
 }
 
 #[test]
+fn a_schema_outside_the_schemas_folder_is_refused_at_its_key() {
+    for file in [
+        "career.schema.json",
+        "data/career.schema.json",
+        "schemas/../career.schema.json",
+    ] {
+        let site = careers_site(&[("content/careers/a.md", "---\ntitle: A\n---\n")]);
+        site.write(file, "{}");
+        site.write(
+            "site.toml",
+            &format!(
+                "title = \"T\"\ntheme = \"fixture\"\n\n[sections.careers]\nschema = \"{file}\"\n"
+            ),
+        );
+        let output = site.build(&["--quiet"]);
+        assert_eq!(output.status.code(), Some(1), "{file}");
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "site.toml:5:1: error: schema `{file}` is not in the `schemas/` folder: keep section schemas there (e.g. `schemas/career.schema.json`), where `build` and `watch` notice when they change\n  |\n5 | schema = \"{file}\"\n  | ^\n\nerror: build failed with 1 error\n"
+            )
+        );
+    }
+}
+
+#[test]
+fn an_edited_schema_is_applied_by_the_next_build() {
+    let site = careers_site(&[("content/careers/a.md", "---\ntitle: A\n---\n")]);
+    site.write("schemas/career.schema.json", "{\"required\": [\"title\"]}");
+    assert!(site.build(&["--quiet"]).status.success());
+    // Old enough for the next builds to trust the files' times (a stamp).
+    std::thread::sleep(medsite::stamp::SETTLE + std::time::Duration::from_millis(200));
+    assert!(site.build(&["--quiet"]).status.success());
+    site.write(
+        "schemas/career.schema.json",
+        "{\"required\": [\"title\", \"author\"]}",
+    );
+    std::thread::sleep(medsite::stamp::SETTLE + std::time::Duration::from_millis(200));
+    let output = site.build(&["--quiet"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .starts_with("content/careers/a.md:1:1: error: author: required, but missing\n"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn schema_that_is_not_json_is_an_error_at_its_line() {
     let site = careers_site(&[("content/careers/a.md", "---\ntitle: A\n---\n")]);
     site.write(
