@@ -185,6 +185,19 @@ impl Config {
                 ));
             }
         }
+        // A theme is read from `themes/<name>/`, the folder that `build`
+        // stamps and `watch` watches: a path would lead elsewhere.
+        if let Some(theme) = raw.theme.as_deref().filter(|theme| !theme.is_empty())
+            && (theme.contains(['/', '\\']) || theme == "." || theme == "..")
+        {
+            problems.push(locate_key(
+                text,
+                "theme",
+                format!(
+                    "theme `{theme}` must be the name of a folder in `themes/`, such as `default`, not a path"
+                ),
+            ));
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -306,6 +319,28 @@ mod tests {
             ),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn a_theme_is_a_folder_name_not_a_path() {
+        for theme in ["../elsewhere", "/srv/themes/x", "a/b", "..", ".", "a\\b"] {
+            let text = format!("title = \"x\"\ntheme = {}\n", toml_string(theme));
+            let errors = Config::parse(&text).unwrap_err();
+            assert_eq!(errors[0].line, 2, "{theme}");
+            assert!(
+                errors[0].message.ends_with(
+                    "must be the name of a folder in `themes/`, such as `default`, not a path"
+                ),
+                "{}",
+                errors[0]
+            );
+        }
+        let config = Config::parse("title = \"x\"\ntheme = \"my-theme.2\"\n").unwrap();
+        assert_eq!(config.theme.as_deref(), Some("my-theme.2"));
+    }
+
+    fn toml_string(value: &str) -> String {
+        format!("\"{}\"", value.replace('\\', "\\\\"))
     }
 
     #[test]

@@ -201,6 +201,31 @@ fn symlink_leaving_the_site_is_refused() {
 }
 
 #[test]
+fn path_traversal_through_theme_is_refused() {
+    // A theme outside the site, complete enough to build if it were used.
+    let outside = tempfile::tempdir().unwrap();
+    let templates = outside.path().join("evil/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("index.html"), "from outside").unwrap();
+    let site = site(&[]);
+    let theme = outside.path().join("evil");
+    for value in [format!("{}", theme.display()), "../../evil".to_string()] {
+        site.write(
+            "site.toml",
+            &format!("title = \"T\"\ntheme = \"{value}\"\n"),
+        );
+        let (code, shown) = build(&site, &["--quiet"]);
+        assert_eq!(code, Some(1), "{shown}");
+        assert_eq!(
+            shown,
+            format!(
+                "site.toml:2:1: error: theme `{value}` must be the name of a folder in `themes/`, such as `default`, not a path\n  |\n2 | theme = \"{value}\"\n  | ^\n\nerror: build failed with 1 error\n"
+            )
+        );
+    }
+}
+
+#[test]
 fn unicode_normalisation_collision() {
     // "café" precomposed (NFC) and decomposed (NFD) slugify to one URL.
     fails_with(
