@@ -491,16 +491,17 @@ fn add_search_index(
     indexer: &mut Option<search::Indexer>,
     output_dir: &Path,
 ) -> Result<Indexed, Failure> {
-    // The folder belongs to the index (a site's own files there would
-    // clash with it in a full build too).
     let prefix = format!("{}/", search::FOLDER);
-    outputs.retain(|path, _| !path.starts_with(&prefix));
     if !site.config.search {
         return Ok(Indexed {
             fingerprint: None,
             ran: false,
         });
     }
+    // With search on, the folder belongs to the index (`render::add`
+    // refuses the site's own files there, as in a full build): what is
+    // there is the previous index. With search off it is the site's.
+    outputs.retain(|path, _| !path.starts_with(&prefix));
     let keep_previous = |outputs: &mut BTreeMap<String, Option<PathBuf>>,
                          previous: &BTreeMap<String, Option<PathBuf>>| {
         for path in previous.keys().filter(|p| p.starts_with(&prefix)) {
@@ -579,9 +580,11 @@ fn check_outputs(
 ) -> Result<(), Failure> {
     let mut errors = Vec::new();
     let mut skeleton = Output::default();
+    let owners = render::Owners { site, jobs: plan };
     for job in plan {
         render::add(
             &mut skeleton,
+            owners,
             job.output.clone(),
             Content::Bytes(Vec::new()),
             &mut errors,
@@ -595,6 +598,7 @@ fn check_outputs(
     for (path, file) in copies {
         render::add(
             &mut skeleton,
+            owners,
             path.clone(),
             Content::Copy(file.clone()),
             &mut errors,

@@ -482,7 +482,13 @@ pub fn render_jobs(
     let mut output = Output::default();
     for result in results {
         match result {
-            Ok((path, content)) => add(&mut output, path, content, &mut errors),
+            Ok((path, content)) => add(
+                &mut output,
+                Owners { site, jobs },
+                path,
+                content,
+                &mut errors,
+            ),
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
@@ -505,9 +511,11 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
         .iter()
         .chain(site.sections.iter().flat_map(|s| &s.assets))
         .chain(site.pages.iter().flat_map(|p| &p.assets));
+    let owners = Owners { site, jobs: &jobs };
     for (path, file) in copies {
         add(
             &mut output,
+            owners,
             path.clone(),
             Content::Copy(file.clone()),
             &mut errors,
@@ -536,15 +544,54 @@ fn add_search_index(site: &Site, jobs: &[Job], output: &mut Output, errors: &mut
     match search::index(site, &documents) {
         Ok(files) => {
             for (path, bytes) in files {
-                add(output, path, Content::Bytes(bytes), errors);
+                add_index_file(output, Owners { site, jobs }, path, bytes, errors);
             }
         }
         Err(diagnostic) => errors.push(diagnostic),
     }
 }
 
+/// What writes which output: enough to name both sides of a collision.
+#[derive(Clone, Copy)]
+pub(crate) struct Owners<'a> {
+    pub site: &'a Site,
+    pub jobs: &'a [Job],
+}
+
+impl Owners<'_> {
+    /// The file (or feature) an output comes from, as a writer knows it.
+    fn describe(&self, path: &str, content: &Content) -> String {
+        if let Content::Copy(source) = content {
+            return crate::diagnostics::display_path(&self.site.root, source);
+        }
+        let Some(job) = self.jobs.iter().find(|job| job.output == path) else {
+            return "the search index (`search = true` in site.toml)".to_string();
+        };
+        match job.target {
+            Target::Page(_) | Target::Section(_) | Target::SectionPager(..) => {
+                source_of(self.site, job.target).to_string()
+            }
+            Target::Alias(i, _) => format!("an alias of {}", self.site.pages[i].display),
+            Target::SectionFeed(i) => format!("the feed of {}", self.site.sections[i].display),
+            Target::TaxonomyList(_)
+            | Target::Term(..)
+            | Target::TermPager(..)
+            | Target::TermFeed(..) => "a taxonomy of site.toml".to_string(),
+            Target::NotFound | Target::Feed | Target::Sitemap | Target::Robots => format!(
+                "medsite's `{path}` (made with the `{0}` template, which templates/{0} overrides)",
+                job.template
+            ),
+        }
+    }
+}
+
+/// Adds one of the site's own outputs (a rendered page or list, a copied
+/// file), refusing a path outside the output folder, a path in the search
+/// index's folder when search is on, and a second output on a path already
+/// taken (naming what writes both).
 pub(crate) fn add(
     output: &mut Output,
+    owners: Owners<'_>,
     path: String,
     content: Content,
     errors: &mut Vec<Diagnostic>,
@@ -557,12 +604,67 @@ pub(crate) fn add(
         ));
         return;
     }
+    // With search on, `pagefind/` holds the index: pagefind names its
+    // files by their content, so a site's own file there could clash with
+    // any later build's index. Refused whether or not it clashes today.
+    if owners.site.config.search
+        && path.starts_with(search::FOLDER)
+        && path[search::FOLDER.len()..].starts_with('/')
+    {
+        let owner = owners.describe(&path, &content);
+        let file = match &content {
+            Content::Copy(_) => owner.clone(),
+            Content::Bytes(_) => "content".to_string(),
+        };
+        errors.push(Diagnostic::error(
+            &file,
+            "reserved-path",
+            format!(
+                "`{path}` (from {owner}) is in `{}/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
+                search::FOLDER
+            ),
+        ));
+        return;
+    }
+    insert(output, owners, path, content, errors);
+}
+
+/// Adds one file of the search index (in `pagefind/`, see [`add`]).
+fn add_index_file(
+    output: &mut Output,
+    owners: Owners<'_>,
+    path: String,
+    bytes: Vec<u8>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    insert(output, owners, path, Content::Bytes(bytes), errors);
+}
+
+/// Puts an output in place, or reports the one already on its path.
+fn insert(
+    output: &mut Output,
+    owners: Owners<'_>,
+    path: String,
+    content: Content,
+    errors: &mut Vec<Diagnostic>,
+) {
     match output.files.entry(path) {
-        std::collections::btree_map::Entry::Occupied(entry) => errors.push(Diagnostic::error(
-            "content",
-            "duplicate-url",
-            format!("two outputs would be written to `{}`", entry.key()),
-        )),
+        std::collections::btree_map::Entry::Occupied(entry) => {
+            let first = owners.describe(entry.key(), entry.get());
+            let second = owners.describe(entry.key(), &content);
+            let file = match &content {
+                Content::Copy(_) => second.clone(),
+                Content::Bytes(_) => "content".to_string(),
+            };
+            errors.push(Diagnostic::error(
+                &file,
+                "duplicate-url",
+                format!(
+                    "`{}` would be written twice, from {first} and from {second}: rename or remove one of them",
+                    entry.key()
+                ),
+            ));
+        }
         std::collections::btree_map::Entry::Vacant(entry) => {
             entry.insert(content);
         }

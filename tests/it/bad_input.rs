@@ -226,6 +226,23 @@ fn path_traversal_through_theme_is_refused() {
 }
 
 #[test]
+fn a_static_file_on_a_generated_path_names_both_sides() {
+    let site = site(&[
+        ("content/about.md", "---\ntitle: About\n---\n"),
+        ("static/about/index.html", "<p>old about page</p>\n"),
+        ("static/robots.txt", "User-agent: *\n"),
+    ]);
+    let (code, shown) = build(&site, &["--quiet"]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert_eq!(
+        shown,
+        "static/about/index.html: error: `about/index.html` would be written twice, from content/about.md and from static/about/index.html: rename or remove one of them\n\n\
+         static/robots.txt: error: `robots.txt` would be written twice, from medsite's `robots.txt` (made with the `robots.txt` template, which templates/robots.txt overrides) and from static/robots.txt: rename or remove one of them\n\n\
+         error: build failed with 2 errors\n"
+    );
+}
+
+#[test]
 fn unicode_normalisation_collision() {
     // "café" precomposed (NFC) and decomposed (NFD) slugify to one URL.
     fails_with(

@@ -500,3 +500,59 @@ fn a_rebuild_that_changes_no_page_keeps_the_search_index() {
         "a page changed: indexed"
     );
 }
+
+/// A site's own files under `pagefind/` were dropped by every rebuild
+/// (it cleared that folder for the index, even with search off), while a
+/// fresh build wrote them. With search on, both refuse them.
+#[test]
+fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
+    let site = start_site(false);
+    site.write("static/pagefind/custom.css", "p { color: teal }\n");
+    site.write("content/pagefind.md", &page("About pagefind", "", "Words."));
+    let root = std::fs::canonicalize(site.path()).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("out");
+    let mut rebuilder = Rebuilder::new(RebuildOptions {
+        root: root.clone(),
+        ..RebuildOptions::default()
+    })
+    .unwrap();
+    let output = rebuilder.output_dir().to_path_buf();
+    let first = rebuilder.rebuild(classify(&root, &output, &[root.join("site.toml")]));
+    assert!(first.is_ok(), "{:?}", first.err());
+    let css = root.join("static/pagefind/custom.css");
+    site.write("static/pagefind/custom.css", "p { color: navy }\n");
+    rebuilder
+        .rebuild(classify(&root, &output, std::slice::from_ref(&css)))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let rebuilt = try_read_output(&output).unwrap();
+    assert_eq!(
+        rebuilt.get("pagefind/custom.css").map(Vec::as_slice),
+        Some(&b"p { color: navy }\n"[..])
+    );
+    assert!(rebuilt.contains_key("pagefind/index.html"));
+    assert_eq!(rebuilt, fresh_build(&root, &fresh_out).unwrap());
+
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    site.write("site.toml", &format!("search = true\n{toml}"));
+    let before = read_tree(&output);
+    let Err(Failure::Content(errors)) =
+        rebuilder.rebuild(classify(&root, &output, &[root.join("site.toml")]))
+    else {
+        panic!("a rebuild with search on kept the site's files in pagefind/");
+    };
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "content: error: `pagefind/index.html` (from content/pagefind.md) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
+            "static/pagefind/custom.css: error: `pagefind/custom.css` (from static/pagefind/custom.css) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
+        ]
+    );
+    assert_eq!(
+        read_tree(&output),
+        before,
+        "a failed rebuild changed the output"
+    );
+    assert!(fresh_build(&root, &fresh_out).is_err());
+}
