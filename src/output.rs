@@ -260,6 +260,36 @@ pub fn intact_stamp(dir: &Path) -> Option<String> {
     intact.then_some(stamp)
 }
 
+/// The output keeps the user's top-level dot-files (`.git`, ...) across
+/// builds. When the site itself now publishes one of the same name (from
+/// `static/`, e.g. `.well-known/`), writing would replace the user's: refuse,
+/// naming both, before anything is touched.
+fn refuse_replacing_users_dot_files(
+    output: &Output,
+    dir: &Path,
+    previous: &Manifest,
+) -> Result<(), OutputError> {
+    let top = |path: &str| path.split('/').next().unwrap_or(path).to_string();
+    let written_before: std::collections::HashSet<String> =
+        previous.files.keys().map(|path| top(path)).collect();
+    let published: std::collections::BTreeSet<String> = output
+        .files
+        .keys()
+        .filter(|path| path.starts_with('.'))
+        .map(|path| top(path))
+        .collect();
+    for name in published {
+        let existing = dir.join(&name);
+        if !written_before.contains(&name) && existing.symlink_metadata().is_ok() {
+            return Err(OutputError::Refused(format!(
+                "`{}` is not from a build, and the site now publishes its own `{name}` (from static/): move one of them so that neither is lost",
+                existing.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Writes `output` into `dir` (already checked with [`check_output_folder`]).
 pub fn write(output: &Output, dir: &Path) -> Result<WriteReport, OutputError> {
     write_stamped(output, dir, None)
@@ -281,6 +311,7 @@ pub fn write_stamped(
         .into_owned();
     fs::create_dir_all(parent)?;
     let previous = Manifest::read(dir);
+    refuse_replacing_users_dot_files(output, dir, &previous)?;
     let hashed = hash_all(output)?;
     let unchanged: Vec<bool> = hashed
         .par_iter()
@@ -313,7 +344,7 @@ pub fn write_stamped(
     }
     fs::create_dir_all(&staging)?;
     let result = fill(&hashed, &unchanged, &previous, dir, &staging, stamp).and_then(|report| {
-        swap(dir, &staging, parent, &name)?;
+        swap(dir, &staging, parent, &name, &previous)?;
         Ok(report)
     });
     if result.is_err() && staging.exists() {
@@ -425,7 +456,13 @@ fn fill(
     })
 }
 
-fn swap(dir: &Path, staging: &Path, parent: &Path, name: &str) -> Result<(), OutputError> {
+fn swap(
+    dir: &Path,
+    staging: &Path,
+    parent: &Path,
+    name: &str,
+    previous: &Manifest,
+) -> Result<(), OutputError> {
     if !dir.exists() {
         fs::rename(staging, dir)?;
         return Ok(());
@@ -436,14 +473,25 @@ fn swap(dir: &Path, staging: &Path, parent: &Path, name: &str) -> Result<(), Out
         let _ = std::fs::rename(&old, dir);
         return Err(error.into());
     }
-    // Keep the user's dot-files (`.git`, `.nojekyll`, ...) across builds.
+    // Keep the user's dot-files (`.git`, `.nojekyll`, ...) across builds,
+    // but not those the previous build wrote itself (from `static/`): when
+    // they leave `static/`, they leave the output.
     // If one cannot be moved, the previous output stays where it is so
     // that nothing is lost, and the error says where.
+    let written_before: std::collections::HashSet<&str> = previous
+        .files
+        .keys()
+        .map(|path| path.split('/').next().unwrap_or(path))
+        .collect();
     let mut leftovers = Vec::new();
     for entry in fs::read_dir(&old)? {
         let file_name = entry.file_name();
         let shown = file_name.to_string_lossy();
-        if shown.starts_with('.') && shown != MARKER && !dir.join(&file_name).exists() {
+        if shown.starts_with('.')
+            && shown != MARKER
+            && !written_before.contains(shown.as_ref())
+            && !dir.join(&file_name).exists()
+        {
             fs::rename(&entry.path(), &dir.join(&file_name)).map_err(|error| {
                 OutputError::Refused(format!(
                     "{error}; the previous output, with your dot-files, is kept in `{}`",

@@ -508,11 +508,20 @@ pub fn resolve(output: &Path, raw: &str) -> Found {
     }
 }
 
+/// Whether a path (its segments from the output's root) leads to a hidden
+/// file or folder: any segment starting with `.`, except `.well-known` at
+/// the root (RFC 8615), which a site publishes from `static/`.
+fn is_hidden<'a>(segments: impl Iterator<Item = &'a str>) -> bool {
+    segments
+        .enumerate()
+        .any(|(i, segment)| segment.starts_with('.') && !(i == 0 && segment == ".well-known"))
+}
+
 /// Finds the file a checked path names inside `output`: a folder's
 /// `index.html`, never a hidden file, never anything a symbolic link leads
 /// to outside the output.
 fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
-    if requested.segments.iter().any(|s| s.starts_with('.')) {
+    if is_hidden(requested.segments.iter().map(String::as_str)) {
         return Found::Missing;
     }
     let Ok(output) = output.canonicalize() else {
@@ -528,10 +537,11 @@ fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
     let Ok(inside) = resolved.strip_prefix(&output) else {
         return Found::Missing;
     };
-    if inside
+    let parts: Vec<_> = inside
         .components()
-        .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
-    {
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect();
+    if is_hidden(parts.iter().map(|part| part.as_ref())) {
         return Found::Missing;
     }
     if resolved.is_dir() {
@@ -630,6 +640,41 @@ mod tests {
             resolve(output, "/home.html"),
             Found::File(output.canonicalize().unwrap().join("index.html"))
         );
+    }
+
+    /// `.well-known/` at the root is published (RFC 8615); every other
+    /// dot-file or dot-folder stays hidden, `.htaccess` included.
+    #[test]
+    fn only_the_root_well_known_folder_is_served_among_dot_paths() {
+        let output = tempfile::tempdir().unwrap();
+        let output = output.path();
+        for file in [
+            ".well-known/security.txt",
+            "a/.well-known/x.txt",
+            ".htaccess",
+        ] {
+            let path = output.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        std::fs::create_dir(output.join(".well-known/.git")).unwrap();
+        std::fs::write(output.join(".well-known/.git/config"), "x").unwrap();
+        assert_eq!(
+            resolve(output, "/.well-known/security.txt"),
+            Found::File(
+                output
+                    .canonicalize()
+                    .unwrap()
+                    .join(".well-known/security.txt")
+            )
+        );
+        for raw in [
+            "/.htaccess",
+            "/a/.well-known/x.txt",
+            "/.well-known/.git/config",
+        ] {
+            assert_eq!(resolve(output, raw), Found::Missing, "{raw}");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent};
 
 use crate::build::Failure;
-use crate::content::is_editor_temporary;
+use crate::content::{is_editor_temporary, is_skipped_static};
 use crate::rebuild::{Change, Outcome, RebuildOptions, Rebuilder};
 
 /// The folders of a site that are watched recursively; the site folder
@@ -78,10 +78,19 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> Change {
                 _ => None,
             })
             .collect();
-        if parts.iter().any(|part| is_editor_temporary(part)) {
+        let part = |i: usize| parts.get(i).map(String::as_str);
+        // Static files follow the rule of the build's static walk, which
+        // publishes a few dot-files (`.well-known/`, `.htaccess`, ...).
+        let in_static =
+            part(0) == Some("static") || (part(0) == Some("themes") && part(2) == Some("static"));
+        let skipped = if in_static {
+            parts.iter().any(|part| is_skipped_static(part))
+        } else {
+            parts.iter().any(|part| is_editor_temporary(part))
+        };
+        if skipped {
             continue;
         }
-        let part = |i: usize| parts.get(i).map(String::as_str);
         match (part(0), part(2)) {
             (Some("site.toml"), _) if parts.len() == 1 => change.everything = true,
             (Some("content"), _) => {
@@ -269,6 +278,24 @@ mod tests {
         let root = Path::new("/site");
         let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
         classify(root, &root.join("dist"), &paths)
+    }
+
+    #[test]
+    fn published_static_dot_files_are_watched_and_other_dot_files_are_not() {
+        for path in [
+            "static/.well-known/security.txt",
+            "static/.htaccess",
+            "themes/t/static/.nojekyll",
+        ] {
+            assert_eq!(change_of(&[path]).paths.len(), 1, "{path}");
+        }
+        for path in [
+            "static/.DS_Store",
+            "static/.well-known/.security.txt.swp",
+            "content/.htaccess",
+        ] {
+            assert!(change_of(&[path]).is_empty(), "{path}");
+        }
     }
 
     #[test]

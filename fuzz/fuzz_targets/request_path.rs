@@ -27,6 +27,8 @@ struct Tree {
 /// <tmp>/dist/                       the output
 ///     index.html, nested/index.html, nested/page.html, empty/
 ///     .secret, .hidden/index.html   hidden: never served
+///     .well-known/security.txt      published (RFC 8615): served
+///     .well-known/.git/config       hidden inside it: never served
 ///     escape -> ../outside.txt      symbolic links leading out
 ///     escape-folder -> ..
 ///     sibling -> ../dist-sibling
@@ -47,6 +49,7 @@ fn tree() -> &'static Tree {
         fs::create_dir_all(output.join("nested")).unwrap();
         fs::create_dir_all(output.join("empty")).unwrap();
         fs::create_dir_all(output.join(".hidden")).unwrap();
+        fs::create_dir_all(output.join(".well-known/.git")).unwrap();
         fs::create_dir_all(root.join("dist-sibling")).unwrap();
         for (file, text) in [
             (root.join("outside.txt"), "outside"),
@@ -56,6 +59,8 @@ fn tree() -> &'static Tree {
             (output.join("nested/page.html"), "page"),
             (output.join(".secret"), "secret"),
             (output.join(".hidden/index.html"), "hidden"),
+            (output.join(".well-known/security.txt"), "contact"),
+            (output.join(".well-known/.git/config"), "hidden"),
         ] {
             fs::write(file, text).unwrap();
         }
@@ -90,9 +95,13 @@ fn check(tree: &Tree, raw: &str) {
                 .strip_prefix(&tree.output)
                 .unwrap_or_else(|_| panic!("{raw:?} -> {real:?} is outside the output"));
             assert!(!tree.outside.contains(&real), "{raw:?} -> {real:?}");
+            // Hidden: any dot-named part but a leading `.well-known`.
             assert!(
-                !inside.components().any(|part| match part {
-                    Component::Normal(name) => name.to_string_lossy().starts_with('.'),
+                !inside.components().enumerate().any(|(i, part)| match part {
+                    Component::Normal(name) => {
+                        let name = name.to_string_lossy();
+                        name.starts_with('.') && !(i == 0 && name == ".well-known")
+                    }
                     _ => true,
                 }),
                 "{raw:?} -> {real:?} is hidden"

@@ -82,6 +82,17 @@ impl ParsedFile {
     }
 }
 
+/// Dot-files a static host reads, published from `static/` although
+/// other dot-files are skipped: `.well-known/` (RFC 8615: `security.txt`,
+/// domain verification), Apache's `.htaccess`, GitHub Pages' `.nojekyll`.
+const PUBLISHED_DOT_FILES: [&str; 3] = [".well-known", ".htaccess", ".nojekyll"];
+
+/// Whether a file or folder named `name` in `static/` stays out of the
+/// output: editors' files, and dot-files other than the published ones.
+pub fn is_skipped_static(name: &str) -> bool {
+    is_editor_temporary(name) && !PUBLISHED_DOT_FILES.contains(&name)
+}
+
 /// Editors' temporary and backup files, never content.
 pub fn is_editor_temporary(name: &str) -> bool {
     name.starts_with('.')
@@ -1000,7 +1011,7 @@ impl ContentCache {
                 .sort_by_file_name()
                 .into_iter()
                 .filter_entry(|e| {
-                    e.depth() == 0 || !is_editor_temporary(&e.file_name().to_string_lossy())
+                    e.depth() == 0 || !is_skipped_static(&e.file_name().to_string_lossy())
                 })
             {
                 match entry {

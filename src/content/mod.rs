@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 pub use front_matter::FrontMatter;
 pub use load::{
-    BodyEdit, ContentCache, LoadOptions, is_editor_temporary, linked_source, load, resolve_link,
+    BodyEdit, ContentCache, LoadOptions, is_editor_temporary, is_skipped_static, linked_source,
+    load, resolve_link,
 };
 
 use crate::config::Config;

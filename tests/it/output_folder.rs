@@ -151,3 +151,58 @@ fn an_unchanged_site_writes_nothing_and_a_same_length_edit_is_still_built() {
         "the edit was not built"
     );
 }
+
+#[test]
+fn static_dot_files_a_host_reads_are_published_and_leave_with_their_source() {
+    let site = site();
+    site.write(
+        "static/.well-known/security.txt",
+        "Contact: mailto:a@example.org\n",
+    );
+    site.write("static/.htaccess", "ErrorDocument 404 /404.html\n");
+    site.write("static/.nojekyll", "");
+    site.write("static/.DS_Store", "junk");
+    site.write("static/.notes.md.swp", "junk");
+    std::fs::create_dir_all(site.path().join("dist/.git")).unwrap();
+    site.write("dist/.git/HEAD", "ref: refs/heads/main\n");
+    assert!(site.build(&["--quiet"]).status.success());
+    let dist = site.path().join("dist");
+    assert_eq!(
+        std::fs::read_to_string(dist.join(".well-known/security.txt")).unwrap(),
+        "Contact: mailto:a@example.org\n"
+    );
+    assert!(dist.join(".htaccess").is_file() && dist.join(".nojekyll").is_file());
+    assert!(!dist.join(".DS_Store").exists() && !dist.join(".notes.md.swp").exists());
+
+    // Gone from static/, gone from the output; the user's .git stays.
+    std::fs::remove_file(site.path().join("static/.nojekyll")).unwrap();
+    std::fs::remove_dir_all(site.path().join("static/.well-known")).unwrap();
+    assert!(site.build(&["--quiet"]).status.success());
+    assert!(!dist.join(".nojekyll").exists() && !dist.join(".well-known").exists());
+    assert!(dist.join(".htaccess").is_file());
+    assert_eq!(
+        std::fs::read_to_string(dist.join(".git/HEAD")).unwrap(),
+        "ref: refs/heads/main\n"
+    );
+}
+
+#[test]
+fn a_published_dot_folder_never_replaces_the_users_own() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    // Put there by hand (a certificate challenge), not by a build.
+    site.write("dist/.well-known/acme-challenge/token", "proof\n");
+    site.write("static/.well-known/security.txt", "Contact: x\n");
+    let before = read_tree(&site.path().join("dist"));
+    let output = site.build(&["--quiet"]);
+    assert_eq!(output.status.code(), Some(1));
+    let dist = site.path().join("dist").canonicalize().unwrap();
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: `{}` is not from a build, and the site now publishes its own `.well-known` (from static/): move one of them so that neither is lost\n",
+            dist.join(".well-known").display()
+        )
+    );
+    assert_eq!(read_tree(&site.path().join("dist")), before);
+}

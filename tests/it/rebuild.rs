@@ -556,3 +556,36 @@ fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
     );
     assert!(fresh_build(&root, &fresh_out).is_err());
 }
+
+/// `watch` publishes and removes the static dot-files a host reads exactly
+/// as `build` does (it ignored every dot-file as an editor's).
+#[test]
+fn published_static_dot_files_come_and_go_in_a_rebuild_as_in_a_fresh_build() {
+    let site = start_site(false);
+    let root = std::fs::canonicalize(site.path()).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("out");
+    let mut rebuilder = Rebuilder::new(RebuildOptions {
+        root: root.clone(),
+        ..RebuildOptions::default()
+    })
+    .unwrap();
+    let output = rebuilder.output_dir().to_path_buf();
+    let first = rebuilder.rebuild(classify(&root, &output, &[root.join("site.toml")]));
+    assert!(first.is_ok(), "{:?}", first.err());
+    let file = root.join("static/.well-known/security.txt");
+    site.write("static/.well-known/security.txt", "Contact: x\n");
+    rebuilder
+        .rebuild(classify(&root, &output, std::slice::from_ref(&file)))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let rebuilt = try_read_output(&output).unwrap();
+    assert!(rebuilt.contains_key(".well-known/security.txt"));
+    assert_eq!(rebuilt, fresh_build(&root, &fresh_out).unwrap());
+    std::fs::remove_file(&file).unwrap();
+    rebuilder
+        .rebuild(classify(&root, &output, std::slice::from_ref(&file)))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let rebuilt = try_read_output(&output).unwrap();
+    assert!(!rebuilt.contains_key(".well-known/security.txt"));
+    assert_eq!(rebuilt, fresh_build(&root, &fresh_out).unwrap());
+}
