@@ -604,6 +604,7 @@ fn check_outputs(
             &mut errors,
         );
     }
+    render::check_folders(&skeleton, owners, &mut errors);
     if !errors.is_empty() {
         crate::diagnostics::sort(&mut errors);
         errors.dedup();

@@ -521,6 +521,7 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
             &mut errors,
         );
     }
+    check_folders(&output, owners, &mut errors);
     finish(output, errors)
 }
 
@@ -612,12 +613,8 @@ pub(crate) fn add(
         && path[search::FOLDER.len()..].starts_with('/')
     {
         let owner = owners.describe(&path, &content);
-        let file = match &content {
-            Content::Copy(_) => owner.clone(),
-            Content::Bytes(_) => "content".to_string(),
-        };
         errors.push(Diagnostic::error(
-            &file,
+            reported_at(&owner, &content),
             "reserved-path",
             format!(
                 "`{path}` (from {owner}) is in `{}/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
@@ -627,6 +624,45 @@ pub(crate) fn add(
         return;
     }
     insert(output, owners, path, content, errors);
+}
+
+/// The file a diagnostic about an output is reported at: the copied file
+/// itself, or `content` for a rendered output (its message names the page).
+fn reported_at<'a>(described: &'a str, content: &Content) -> &'a str {
+    match content {
+        Content::Copy(_) => described,
+        Content::Bytes(_) => "content",
+    }
+}
+
+/// Refuses an output path that another output needs as a folder
+/// (`atom.xml` and an alias at `atom.xml/index.html`): the file system
+/// cannot hold both.
+pub(crate) fn check_folders(output: &Output, owners: Owners<'_>, errors: &mut Vec<Diagnostic>) {
+    use std::ops::Bound;
+    let mut folder = String::new();
+    for (path, content) in &output.files {
+        folder.clear();
+        folder.push_str(path);
+        folder.push('/');
+        let Some((inner, inner_content)) = output
+            .files
+            .range::<str, _>((Bound::Included(folder.as_str()), Bound::Unbounded))
+            .next()
+            .filter(|(inner, _)| inner.starts_with(folder.as_str()))
+        else {
+            continue;
+        };
+        let file = owners.describe(path, content);
+        let other = owners.describe(inner, inner_content);
+        errors.push(Diagnostic::error(
+            reported_at(&other, inner_content),
+            "duplicate-url",
+            format!(
+                "`{path}` is a file, from {file}, but `{inner}`, from {other}, needs it to be a folder: rename one of them"
+            ),
+        ));
+    }
 }
 
 /// Adds one file of the search index (in `pagefind/`, see [`add`]).
@@ -652,12 +688,8 @@ fn insert(
         std::collections::btree_map::Entry::Occupied(entry) => {
             let first = owners.describe(entry.key(), entry.get());
             let second = owners.describe(entry.key(), &content);
-            let file = match &content {
-                Content::Copy(_) => second.clone(),
-                Content::Bytes(_) => "content".to_string(),
-            };
             errors.push(Diagnostic::error(
-                &file,
+                reported_at(&second, &content),
                 "duplicate-url",
                 format!(
                     "`{}` would be written twice, from {first} and from {second}: rename or remove one of them",

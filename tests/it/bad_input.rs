@@ -243,6 +243,25 @@ fn a_static_file_on_a_generated_path_names_both_sides() {
 }
 
 #[test]
+fn a_file_where_another_output_needs_a_folder_names_both() {
+    let site = site(&[
+        (
+            "content/b.md",
+            "---\ntitle: B\naliases: [\"/atom.xml\"]\n---\n",
+        ),
+        ("static/robots.txt/a.txt", "x\n"),
+    ]);
+    let (code, shown) = build(&site, &["--quiet"]);
+    assert_eq!(code, Some(1), "{shown}");
+    assert_eq!(
+        shown,
+        "content: error: `atom.xml` is a file, from medsite's `atom.xml` (made with the `atom.xml` template, which templates/atom.xml overrides), but `atom.xml/index.html`, from an alias of content/b.md, needs it to be a folder: rename one of them\n\n\
+         static/robots.txt/a.txt: error: `robots.txt` is a file, from medsite's `robots.txt` (made with the `robots.txt` template, which templates/robots.txt overrides), but `robots.txt/a.txt`, from static/robots.txt/a.txt, needs it to be a folder: rename one of them\n\n\
+         error: build failed with 2 errors\n"
+    );
+}
+
+#[test]
 fn unicode_normalisation_collision() {
     // "café" precomposed (NFC) and decomposed (NFD) slugify to one URL.
     fails_with(
