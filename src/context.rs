@@ -47,7 +47,7 @@ pub struct Crumb<'a> {
 pub struct TermLink<'a> {
     pub name: &'a str,
     /// `name` with its first letter capitalised, for headings and links.
-    pub title: String,
+    pub title: &'a str,
     pub slug: &'a str,
     pub path: &'a str,
 }
@@ -151,7 +151,7 @@ pub struct TaxonomyView<'a> {
 pub struct TermSummary<'a> {
     pub name: &'a str,
     /// `name` with its first letter capitalised, for headings and links.
-    pub title: String,
+    pub title: &'a str,
     pub slug: &'a str,
     pub path: &'a str,
     pub count: usize,
@@ -161,7 +161,7 @@ pub struct TermSummary<'a> {
 pub struct TermView<'a> {
     pub name: &'a str,
     /// `name` with its first letter capitalised, for headings and links.
-    pub title: String,
+    pub title: &'a str,
     pub slug: &'a str,
     pub path: &'a str,
     pub count: usize,
@@ -207,7 +207,7 @@ fn page_terms<'a>(site: &'a Site, page: &'a Page) -> BTreeMap<&'a str, Vec<TermL
                     let term = &taxonomy.terms[term];
                     TermLink {
                         name: &term.name,
-                        title: term.title(),
+                        title: &term.title,
                         slug: &term.slug,
                         path: &term.path,
                     }
@@ -346,7 +346,7 @@ pub fn taxonomy_view(taxonomy: &TaxonomyTerms) -> TaxonomyView<'_> {
             .iter()
             .map(|t| TermSummary {
                 name: &t.name,
-                title: t.title(),
+                title: &t.title,
                 slug: &t.slug,
                 path: &t.path,
                 count: t.pages.len(),
@@ -364,7 +364,7 @@ pub fn term_view<'a>(site: &'a Site, term: &'a Term) -> TermView<'a> {
 pub fn term_view_listing<'a>(site: &'a Site, term: &'a Term, pages: &'a [usize]) -> TermView<'a> {
     TermView {
         name: &term.name,
-        title: term.title(),
+        title: &term.title,
         slug: &term.slug,
         path: &term.path,
         count: term.pages.len(),

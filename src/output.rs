@@ -161,7 +161,17 @@ struct Manifest {
     files: HashMap<String, FileRecord>,
 }
 
+/// The first component of an output path: the entry at the output's top.
+fn top_level_name(path: &str) -> &str {
+    path.split('/').next().unwrap_or(path)
+}
+
 impl Manifest {
+    /// The top-level entries of the output that the recorded build wrote.
+    fn top_level_names(&self) -> std::collections::HashSet<&str> {
+        self.files.keys().map(|path| top_level_name(path)).collect()
+    }
+
     fn read(dir: &Path) -> Manifest {
         let Ok(text) = std::fs::read_to_string(dir.join(MARKER)) else {
             return Manifest::default();
@@ -234,11 +244,7 @@ fn top_level_is_ours(dir: &Path, manifest: &Manifest) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
-    let ours: std::collections::HashSet<&str> = manifest
-        .files
-        .keys()
-        .map(|path| path.split('/').next().unwrap_or(path))
-        .collect();
+    let ours = manifest.top_level_names();
     entries.filter_map(Result::ok).all(|entry| {
         let name = entry.file_name();
         let name = name.to_string_lossy();
@@ -269,18 +275,16 @@ fn refuse_replacing_users_dot_files(
     dir: &Path,
     previous: &Manifest,
 ) -> Result<(), OutputError> {
-    let top = |path: &str| path.split('/').next().unwrap_or(path).to_string();
-    let written_before: std::collections::HashSet<String> =
-        previous.files.keys().map(|path| top(path)).collect();
-    let published: std::collections::BTreeSet<String> = output
+    let written_before = previous.top_level_names();
+    let published: std::collections::BTreeSet<&str> = output
         .files
         .keys()
         .filter(|path| path.starts_with('.'))
-        .map(|path| top(path))
+        .map(|path| top_level_name(path))
         .collect();
     for name in published {
-        let existing = dir.join(&name);
-        if !written_before.contains(&name) && existing.symlink_metadata().is_ok() {
+        let existing = dir.join(name);
+        if !written_before.contains(name) && existing.symlink_metadata().is_ok() {
             return Err(OutputError::Refused(format!(
                 "`{}` is not from a build, and the site now publishes its own `{name}` (from static/): move one of them so that neither is lost",
                 existing.display()
@@ -478,11 +482,7 @@ fn swap(
     // they leave `static/`, they leave the output.
     // If one cannot be moved, the previous output stays where it is so
     // that nothing is lost, and the error says where.
-    let written_before: std::collections::HashSet<&str> = previous
-        .files
-        .keys()
-        .map(|path| path.split('/').next().unwrap_or(path))
-        .collect();
+    let written_before = previous.top_level_names();
     let mut leftovers = Vec::new();
     for entry in fs::read_dir(&old)? {
         let file_name = entry.file_name();

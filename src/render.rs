@@ -316,9 +316,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             let term = &taxonomy.terms[t];
             let title = format!(
                 "{} · {} · {}",
-                term.title(),
-                taxonomy.title,
-                site.config.title
+                term.title, taxonomy.title, site.config.title
             );
             let pages = site.newest_first(term.pages.iter().copied());
             let description = &site.config.description;
@@ -480,15 +478,10 @@ pub fn render_jobs(
         })
         .collect();
     let mut output = Output::default();
+    let owners = Owners { site, jobs };
     for result in results {
         match result {
-            Ok((path, content)) => add(
-                &mut output,
-                Owners { site, jobs },
-                path,
-                content,
-                &mut errors,
-            ),
+            Ok((path, content)) => add(&mut output, owners, path, content, &mut errors),
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
@@ -545,7 +538,13 @@ fn add_search_index(site: &Site, jobs: &[Job], output: &mut Output, errors: &mut
     match search::index(site, &documents) {
         Ok(files) => {
             for (path, bytes) in files {
-                add_index_file(output, Owners { site, jobs }, path, bytes, errors);
+                insert(
+                    output,
+                    Owners { site, jobs },
+                    path,
+                    Content::Bytes(bytes),
+                    errors,
+                );
             }
         }
         Err(diagnostic) => errors.push(diagnostic),
@@ -609,8 +608,9 @@ pub(crate) fn add(
     // files by their content, so a site's own file there could clash with
     // any later build's index. Refused whether or not it clashes today.
     if owners.site.config.search
-        && path.starts_with(search::FOLDER)
-        && path[search::FOLDER.len()..].starts_with('/')
+        && path
+            .strip_prefix(search::FOLDER)
+            .is_some_and(|rest| rest.starts_with('/'))
     {
         let owner = owners.describe(&path, &content);
         errors.push(Diagnostic::error(
@@ -665,18 +665,8 @@ pub(crate) fn check_folders(output: &Output, owners: Owners<'_>, errors: &mut Ve
     }
 }
 
-/// Adds one file of the search index (in `pagefind/`, see [`add`]).
-fn add_index_file(
-    output: &mut Output,
-    owners: Owners<'_>,
-    path: String,
-    bytes: Vec<u8>,
-    errors: &mut Vec<Diagnostic>,
-) {
-    insert(output, owners, path, Content::Bytes(bytes), errors);
-}
-
-/// Puts an output in place, or reports the one already on its path.
+/// Puts an output in place, or reports the one already on its path. The
+/// search index's own files come in here, past [`add`]'s folder check.
 fn insert(
     output: &mut Output,
     owners: Owners<'_>,

@@ -286,7 +286,6 @@ impl SectionSchema {
     }
 }
 
-/// The `schema = ...` line of `site.toml`, for problems with the file itself.
 /// Whether `file` (relative to the site root) names a file inside
 /// `schemas/`, without leaving it through `..`.
 fn in_schemas_folder(file: &str) -> bool {

@@ -511,17 +511,18 @@ pub fn resolve(output: &Path, raw: &str) -> Found {
 /// Whether a path (its segments from the output's root) leads to a hidden
 /// file or folder: any segment starting with `.`, except `.well-known` at
 /// the root (RFC 8615), which a site publishes from `static/`.
-fn is_hidden<'a>(segments: impl Iterator<Item = &'a str>) -> bool {
-    segments
-        .enumerate()
-        .any(|(i, segment)| segment.starts_with('.') && !(i == 0 && segment == ".well-known"))
+fn is_hidden<S: AsRef<str>>(segments: impl IntoIterator<Item = S>) -> bool {
+    segments.into_iter().enumerate().any(|(i, segment)| {
+        let segment = segment.as_ref();
+        segment.starts_with('.') && !(i == 0 && segment == ".well-known")
+    })
 }
 
 /// Finds the file a checked path names inside `output`: a folder's
 /// `index.html`, never a hidden file, never anything a symbolic link leads
 /// to outside the output.
 fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
-    if is_hidden(requested.segments.iter().map(String::as_str)) {
+    if is_hidden(&requested.segments) {
         return Found::Missing;
     }
     let Ok(output) = output.canonicalize() else {
@@ -537,11 +538,11 @@ fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
     let Ok(inside) = resolved.strip_prefix(&output) else {
         return Found::Missing;
     };
-    let parts: Vec<_> = inside
-        .components()
-        .map(|part| part.as_os_str().to_string_lossy())
-        .collect();
-    if is_hidden(parts.iter().map(|part| part.as_ref())) {
+    if is_hidden(
+        inside
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy()),
+    ) {
         return Found::Missing;
     }
     if resolved.is_dir() {

@@ -956,6 +956,7 @@ impl ContentCache {
                         }
                         None => taxonomy.terms.push(Term {
                             name: value.clone(),
+                            title: Term::title_of(value),
                             path: format!("{}{slug}/", taxonomy.path),
                             slug,
                             pages: vec![index],

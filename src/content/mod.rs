@@ -68,17 +68,19 @@ pub struct Section {
 #[derive(Debug, Clone)]
 pub struct Term {
     pub name: String,
+    /// `name` as a heading shows it (see [`Term::title_of`]).
+    pub title: String,
     pub slug: String,
     pub path: String,
     pub pages: Vec<usize>,
 }
 
 impl Term {
-    /// The name as a heading shows it: its first letter capitalised, the
-    /// rest as the writer wrote it ("dental office" -> "Dental office",
+    /// A term name as a heading shows it: its first letter capitalised,
+    /// the rest as the writer wrote it ("dental office" -> "Dental office",
     /// "EMS station" unchanged), as Hugo titles its term pages.
-    pub fn title(&self) -> String {
-        let mut chars = self.name.chars();
+    pub fn title_of(name: &str) -> String {
+        let mut chars = name.chars();
         match chars.next() {
             Some(first) => first.to_uppercase().chain(chars).collect(),
             None => String::new(),
@@ -145,21 +147,12 @@ impl Site {
 mod tests {
     use super::Term;
 
-    fn term(name: &str) -> Term {
-        Term {
-            name: name.into(),
-            slug: String::new(),
-            path: String::new(),
-            pages: Vec::new(),
-        }
-    }
-
     #[test]
     fn a_term_title_capitalises_only_the_first_letter() {
-        assert_eq!(term("dental office").title(), "Dental office");
-        assert_eq!(term("EMS station").title(), "EMS station");
-        assert_eq!(term("bachelor's degree").title(), "Bachelor's degree");
-        assert_eq!(term("été").title(), "Été");
-        assert_eq!(term("").title(), "");
+        assert_eq!(Term::title_of("dental office"), "Dental office");
+        assert_eq!(Term::title_of("EMS station"), "EMS station");
+        assert_eq!(Term::title_of("bachelor's degree"), "Bachelor's degree");
+        assert_eq!(Term::title_of("été"), "Été");
+        assert_eq!(Term::title_of(""), "");
     }
 }

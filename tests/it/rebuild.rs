@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use medsite::build::{BuildOptions, Failure};
-use medsite::rebuild::{RebuildOptions, Rebuilder};
+use medsite::rebuild::{Outcome, RebuildOptions, Rebuilder};
 use medsite::watch::classify;
 
 use crate::support::{TempSite, read_tree, try_read_output};
@@ -357,19 +357,57 @@ fn fresh_build(root: &Path, out: &Path) -> Result<BTreeMap<String, Vec<u8>>, Str
     .map_err(|failure| format!("{failure:?}"))
 }
 
+/// A rebuilder on a test site, with its output folder and a folder beside
+/// it for the fresh builds that each rebuild is compared with.
+struct Harness {
+    root: PathBuf,
+    rebuilder: Rebuilder,
+    output: PathBuf,
+    fresh_out: PathBuf,
+    _fresh: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new(site: &TempSite) -> Harness {
+        let root = std::fs::canonicalize(site.path()).unwrap();
+        let fresh = tempfile::tempdir().unwrap();
+        let rebuilder = Rebuilder::new(RebuildOptions {
+            root: root.clone(),
+            ..RebuildOptions::default()
+        })
+        .unwrap();
+        Harness {
+            output: rebuilder.output_dir().to_path_buf(),
+            fresh_out: fresh.path().join("out"),
+            root,
+            rebuilder,
+            _fresh: fresh,
+        }
+    }
+
+    /// Rebuilds after `paths` changed, as `watch` would.
+    fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Outcome, Failure> {
+        self.rebuilder
+            .rebuild(classify(&self.root, &self.output, paths))
+    }
+
+    /// The first build, of everything; it must succeed.
+    fn first_build(&mut self) {
+        let first = self.rebuild(&[self.root.join("site.toml")]);
+        assert!(first.is_ok(), "{:?}", first.err());
+    }
+
+    /// A fresh build of the site as it is now, into the other folder.
+    fn fresh(&self) -> Result<BTreeMap<String, Vec<u8>>, String> {
+        fresh_build(&self.root, &self.fresh_out)
+    }
+}
+
 fn replay(seed: u64, steps: usize, typed: bool) {
     let site = start_site(typed);
-    let root = std::fs::canonicalize(site.path()).unwrap();
-    let fresh = tempfile::tempdir().unwrap();
-    let fresh_out = fresh.path().join("out");
-    let mut rebuilder = Rebuilder::new(RebuildOptions {
-        root: root.clone(),
-        ..RebuildOptions::default()
-    })
-    .unwrap();
-    let output = rebuilder.output_dir().to_path_buf();
-    let first = rebuilder.rebuild(classify(&root, &output, &[root.join("site.toml")]));
-    assert!(first.is_ok(), "{:?}", first.err());
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let (root, output) = (harness.root.clone(), harness.output.clone());
     let mut random = Random(seed);
     let mut history = Vec::new();
     let mut broken = None;
@@ -383,8 +421,8 @@ fn replay(seed: u64, steps: usize, typed: bool) {
                 .join(" + "),
         );
         let before = read_tree(&output);
-        let result = rebuilder.rebuild(classify(&root, &output, &paths));
-        let expected = fresh_build(&root, &fresh_out);
+        let result = harness.rebuild(&paths);
+        let expected = harness.fresh();
         match (&result, expected) {
             (Ok(outcome), Ok(expected)) => {
                 if std::env::var_os("REBUILD_STATS").is_some() {
@@ -454,22 +492,15 @@ fn randomised_edits_keep_the_search_index_and_get_pages_fresh() {
 #[test]
 fn a_rebuild_that_changes_no_page_keeps_the_search_index() {
     let site = start_site(true);
-    let root = std::fs::canonicalize(site.path()).unwrap();
-    let fresh = tempfile::tempdir().unwrap();
-    let fresh_out = fresh.path().join("out");
-    let mut rebuilder = Rebuilder::new(RebuildOptions {
-        root: root.clone(),
-        ..RebuildOptions::default()
-    })
-    .unwrap();
-    let output = rebuilder.output_dir().to_path_buf();
+    let mut harness = Harness::new(&site);
+    let root = harness.root.clone();
     let mut rebuild = |paths: &[PathBuf]| {
-        let outcome = rebuilder
-            .rebuild(classify(&root, &output, paths))
+        let outcome = harness
+            .rebuild(paths)
             .unwrap_or_else(|failure| panic!("{failure:?}"));
         assert_eq!(
-            try_read_output(&output).unwrap(),
-            fresh_build(&root, &fresh_out).unwrap(),
+            try_read_output(&harness.output).unwrap(),
+            harness.fresh().unwrap(),
             "the rebuilt output differs from a fresh build"
         );
         outcome.indexed
@@ -509,21 +540,13 @@ fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
     let site = start_site(false);
     site.write("static/pagefind/custom.css", "p { color: teal }\n");
     site.write("content/pagefind.md", &page("About pagefind", "", "Words."));
-    let root = std::fs::canonicalize(site.path()).unwrap();
-    let fresh = tempfile::tempdir().unwrap();
-    let fresh_out = fresh.path().join("out");
-    let mut rebuilder = Rebuilder::new(RebuildOptions {
-        root: root.clone(),
-        ..RebuildOptions::default()
-    })
-    .unwrap();
-    let output = rebuilder.output_dir().to_path_buf();
-    let first = rebuilder.rebuild(classify(&root, &output, &[root.join("site.toml")]));
-    assert!(first.is_ok(), "{:?}", first.err());
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let (root, output) = (harness.root.clone(), harness.output.clone());
     let css = root.join("static/pagefind/custom.css");
     site.write("static/pagefind/custom.css", "p { color: navy }\n");
-    rebuilder
-        .rebuild(classify(&root, &output, std::slice::from_ref(&css)))
+    harness
+        .rebuild(std::slice::from_ref(&css))
         .unwrap_or_else(|failure| panic!("{failure:?}"));
     let rebuilt = try_read_output(&output).unwrap();
     assert_eq!(
@@ -531,14 +554,12 @@ fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
         Some(&b"p { color: navy }\n"[..])
     );
     assert!(rebuilt.contains_key("pagefind/index.html"));
-    assert_eq!(rebuilt, fresh_build(&root, &fresh_out).unwrap());
+    assert_eq!(rebuilt, harness.fresh().unwrap());
 
     let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
     site.write("site.toml", &format!("search = true\n{toml}"));
     let before = read_tree(&output);
-    let Err(Failure::Content(errors)) =
-        rebuilder.rebuild(classify(&root, &output, &[root.join("site.toml")]))
-    else {
+    let Err(Failure::Content(errors)) = harness.rebuild(&[root.join("site.toml")]) else {
         panic!("a rebuild with search on kept the site's files in pagefind/");
     };
     let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -554,7 +575,7 @@ fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
         before,
         "a failed rebuild changed the output"
     );
-    assert!(fresh_build(&root, &fresh_out).is_err());
+    assert!(harness.fresh().is_err());
 }
 
 /// `watch` publishes and removes the static dot-files a host reads exactly
@@ -562,30 +583,21 @@ fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
 #[test]
 fn published_static_dot_files_come_and_go_in_a_rebuild_as_in_a_fresh_build() {
     let site = start_site(false);
-    let root = std::fs::canonicalize(site.path()).unwrap();
-    let fresh = tempfile::tempdir().unwrap();
-    let fresh_out = fresh.path().join("out");
-    let mut rebuilder = Rebuilder::new(RebuildOptions {
-        root: root.clone(),
-        ..RebuildOptions::default()
-    })
-    .unwrap();
-    let output = rebuilder.output_dir().to_path_buf();
-    let first = rebuilder.rebuild(classify(&root, &output, &[root.join("site.toml")]));
-    assert!(first.is_ok(), "{:?}", first.err());
-    let file = root.join("static/.well-known/security.txt");
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let file = harness.root.join("static/.well-known/security.txt");
     site.write("static/.well-known/security.txt", "Contact: x\n");
-    rebuilder
-        .rebuild(classify(&root, &output, std::slice::from_ref(&file)))
+    harness
+        .rebuild(std::slice::from_ref(&file))
         .unwrap_or_else(|failure| panic!("{failure:?}"));
-    let rebuilt = try_read_output(&output).unwrap();
+    let rebuilt = try_read_output(&harness.output).unwrap();
     assert!(rebuilt.contains_key(".well-known/security.txt"));
-    assert_eq!(rebuilt, fresh_build(&root, &fresh_out).unwrap());
+    assert_eq!(rebuilt, harness.fresh().unwrap());
     std::fs::remove_file(&file).unwrap();
-    rebuilder
-        .rebuild(classify(&root, &output, std::slice::from_ref(&file)))
+    harness
+        .rebuild(std::slice::from_ref(&file))
         .unwrap_or_else(|failure| panic!("{failure:?}"));
-    let rebuilt = try_read_output(&output).unwrap();
+    let rebuilt = try_read_output(&harness.output).unwrap();
     assert!(!rebuilt.contains_key(".well-known/security.txt"));
-    assert_eq!(rebuilt, fresh_build(&root, &fresh_out).unwrap());
+    assert_eq!(rebuilt, harness.fresh().unwrap());
 }
