@@ -176,20 +176,27 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
-    let (site, templates, warnings) = load(root, options.base_url.as_deref(), &load_options)?;
+    let (site, templates, mut warnings) =
+        load(root, options.base_url.as_deref(), &load_options)?;
     progress.stage("rendering");
     let rendered = render(&site, &templates)?;
     progress.stage("writing");
     // A build with warnings is not recorded as up to date, so that the
     // next build shows them again.
+    // next build shows them again. A missing base URL is a lasting
+    // choice, not a problem to fix: recorded, and warned about each time.
+    let base_url = u8::from(site.config.base_url.is_some());
     let record = stamp.filter(|_| warnings.is_empty()).map(|stamp| {
         format!(
-            "{stamp} {} {} {}",
+            "{stamp} {} {} {} {base_url}",
             site.pages.len(),
             site.sections.len(),
             rendered.files.len()
         )
     });
+    if base_url == 0 {
+        warnings.push(crate::sitemap::missing_base_url_warning());
+    }
     let report = output::write_stamped(&rendered, &output_dir, record.as_deref())
         .map_err(|error| Failure::Io(error.to_string()))?;
     progress.finish();
@@ -212,13 +219,18 @@ fn unchanged_since(stamp: &str, output_dir: &Path) -> Option<BuildSummary> {
         return None;
     }
     let mut number = || parts.next()?.parse::<usize>().ok();
-    let (pages, sections, files) = (number()?, number()?, number()?);
+    let (pages, sections, files, base_url) = (number()?, number()?, number()?, number()?);
+    let warnings = if base_url == 0 {
+        vec![crate::sitemap::missing_base_url_warning()]
+    } else {
+        Vec::new()
+    };
     Some(BuildSummary {
         pages,
         sections,
         report: WriteReport { files, written: 0 },
         elapsed: Duration::ZERO,
         output: PathBuf::new(),
-        warnings: Vec::new(),
+        warnings,
     })
 }

@@ -150,6 +150,9 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
         Err(other) => return Err(other),
     };
     found.extend(check_site(&site, output.as_ref()));
+    if let Some(output) = &output {
+        found.extend(check_template_links(&site, &templates, output));
+    }
     Ok(report(found, site.pages.len(), site.sections.len()))
 }
 
@@ -504,6 +507,102 @@ fn check_description(document: &Document<'_>, source: &Source, found: &mut Vec<D
             }
         }
     }
+}
+
+/// Local links of the rendered HTML that lead to no output file and that
+/// no Markdown wrote (those are reported at their line above): links from
+/// templates. One error per link target, at the template line that writes
+/// it when a text search finds it, counting the pages that show it.
+fn check_template_links(
+    site: &Site,
+    templates: &crate::templates::Templates,
+    output: &Output,
+) -> Vec<Diagnostic> {
+    let markdown: HashMap<String, HashSet<&str>> = site
+        .pages
+        .iter()
+        .map(|page| (&page.path, &page.rendered))
+        .chain(site.sections.iter().map(|s| (&s.path, &s.rendered)))
+        .map(|(path, rendered)| {
+            let links = rendered.links.iter().map(|l| l.destination.trim());
+            (format!("{path}index.html"), links.collect())
+        })
+        .collect();
+    // Site path the link leads to -> (the link as written, pages showing it).
+    let mut broken: std::collections::BTreeMap<String, (String, Vec<&str>)> = Default::default();
+    for (file, content) in &output.files {
+        let Content::Bytes(bytes) = content else { continue };
+        // The 404 page links from the base path, which may be a sub-path.
+        if !file.ends_with(".html") || file == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let folder = file.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let written = markdown.get(file.as_str());
+        for link in ["href", "src", "action"]
+            .iter()
+            .flat_map(|name| attribute_values(&html, name))
+        {
+            if written.is_some_and(|links| links.contains(link.as_str())) {
+                continue;
+            }
+            if let Some(missing) = missing_output_file(output, folder, &link) {
+                let entry = broken.entry(missing).or_insert_with(|| (link.clone(), Vec::new()));
+                entry.1.push(file);
+            }
+        }
+    }
+    broken
+        .into_iter()
+        .map(|(site_path, (link, files))| template_link_error(templates, &site_path, &link, &files))
+        .collect()
+}
+
+/// The error for a link a template writes that leads nowhere.
+fn template_link_error(
+    templates: &crate::templates::Templates,
+    site_path: &str,
+    link: &str,
+    files: &[&str],
+) -> Diagnostic {
+    let tail = link.trim_start_matches("./").trim_start_matches("../");
+    let tail = tail.trim_start_matches("../").split(['#', '?']).next().unwrap_or_default();
+    let pages = match files {
+        [one] => format!("on `{one}`"),
+        [first, rest @ ..] => format!("on {} pages, e.g. `{first}`", rest.len() + 1),
+        [] => String::new(),
+    };
+    let message = format!(
+        "link `{link}` {pages} leads to `/{site_path}`, which the output does not have: add that page or fix the link"
+    );
+    match templates.locate_link(tail).filter(|_| !tail.is_empty()) {
+        Some(located) => Diagnostic { message, ..located },
+        None => Diagnostic::error(files[0], "missing-file", message),
+    }
+}
+
+/// The site path a local link leads to when no output file is there;
+/// `None` for external links, fragments and links that reach a file.
+fn missing_output_file(output: &Output, folder: &str, link: &str) -> Option<String> {
+    let lower = link.to_ascii_lowercase();
+    if link.is_empty() || link.starts_with('#') || link.starts_with("//") || lower.contains(':') {
+        return None;
+    }
+    if local_output_file(output, folder, link).is_some() {
+        return None;
+    }
+    let target = link.split(['#', '?']).next()?;
+    let joined = match target.strip_prefix('/') {
+        Some(absolute) => absolute.to_string(),
+        None if folder.is_empty() => target.to_string(),
+        None => format!("{folder}/{target}"),
+    };
+    let path = percent_decode(&normalise(&joined)?);
+    Some(if target.ends_with('/') && !path.is_empty() {
+        format!("{path}/")
+    } else {
+        path
+    })
 }
 
 /// Output files reached from `index.html` by following `href` and form

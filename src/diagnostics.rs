@@ -163,12 +163,33 @@ impl fmt::Display for Report<'_> {
     }
 }
 
+/// Keys as Hugo and Zola spell them, and medsite's name for the same thing.
+const HABITS: [(&str, &str); 12] = [
+    ("baseURL", "base_url"),
+    ("baseurl", "base_url"),
+    ("languageCode", "language"),
+    ("defaultContentLanguage", "language"),
+    ("tags", "taxonomies"),
+    ("categories", "taxonomies"),
+    ("lastmod", "updated"),
+    ("publishDate", "date"),
+    ("params", "extra"),
+    ("paginate", "paginate_by"),
+    ("build_search_index", "search"),
+    ("generate_feeds", "feeds"),
+];
+
 /// The candidate closest to a mistyped `name`, when one is close enough to
-/// be the likely intent.
+/// be the likely intent; a key as Hugo or Zola spell it gets medsite's.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let habit = HABITS.iter().find(|(from, _)| *from == name);
+    if let Some(known) = habit.and_then(|(_, to)| candidates.iter().find(|c| *c == to)) {
+        return Some(known);
+    }
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))

@@ -48,7 +48,10 @@ pub struct Change {
     pub templates: bool,
     /// Paths relative to `content/`, `/`-separated.
     pub content: BTreeSet<String>,
-    /// Every changed path, absolute, for files copied into the output.
+    /// Every changed path, relative to the site folder, for files copied
+    /// into the output. Relative, because the watcher reports resolved
+    /// absolute paths while the site's own paths start from `--root` as
+    /// given (`.` by default, or through a symbolic link).
     pub paths: BTreeSet<PathBuf>,
 }
 
@@ -275,9 +278,10 @@ impl Rebuilder {
                 for (path, source) in &outputs {
                     let Some(source) = source else { continue };
                     let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
+                    let in_site = source.strip_prefix(&self.options.root).unwrap_or(source);
                     if pending.everything
                         || is_new
-                        || pending.paths.iter().any(|p| source.starts_with(p))
+                        || pending.paths.iter().any(|p| in_site.starts_with(p))
                     {
                         rendered
                             .files

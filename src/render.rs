@@ -12,11 +12,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::content::{Site, paths};
 use crate::context;
+use crate::{feed, sitemap};
 use crate::diagnostics::Diagnostic;
 use crate::search;
 use crate::templates::Templates;
@@ -189,12 +189,17 @@ pub fn plan(site: &Site) -> Vec<Job> {
             }
         }
     }
+    // The sitemap protocol needs absolute URLs: none without a base URL.
+    let has_sitemap = site.config.base_url.is_some();
     for (target, output) in [
         (Target::NotFound, "404.html"),
         (Target::Feed, "atom.xml"),
         (Target::Sitemap, "sitemap.xml"),
         (Target::Robots, "robots.txt"),
     ] {
+        if target == Target::Sitemap && !has_sitemap {
+            continue;
+        }
         jobs.push(Job {
             target,
             output: output.into(),
@@ -309,7 +314,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
                 .as_deref()
                 .unwrap_or(&site.config.description);
             let pages = site.newest_first(section.pages.iter().copied());
-            ctx.insert("feed", &feed(site, &pages, title, subtitle, &section.path));
+            ctx.insert("feed", &feed::feed(site, &pages, title, subtitle, &section.path));
         }
         Target::TermFeed(i, t) => {
             let taxonomy = &site.taxonomies[i];
@@ -320,7 +325,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             );
             let pages = site.newest_first(term.pages.iter().copied());
             let description = &site.config.description;
-            ctx.insert("feed", &feed(site, &pages, title, description, &term.path));
+            ctx.insert("feed", &feed::feed(site, &pages, title, description, &term.path));
         }
         Target::Alias(i, _) => {
             let page = &site.pages[i];
@@ -330,7 +335,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
         }
         Target::Feed => ctx.insert(
             "feed",
-            &feed(
+            &feed::feed(
                 site,
                 &site.pages_by_date(),
                 site.config.title.clone(),
@@ -338,7 +343,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
                 "",
             ),
         ),
-        Target::Sitemap => ctx.insert("entries", &sitemap(site)),
+        Target::Sitemap => ctx.insert("entries", &sitemap::sitemap(site)),
         Target::NotFound | Target::Robots => {}
     }
     ctx
@@ -453,7 +458,7 @@ pub fn render_jobs(
         return Err(errors);
     }
     let summaries = context::Summaries::new(site);
-    let results: Vec<Result<(String, Content), Diagnostic>> = jobs
+    let results: Vec<Result<(String, Content), (Diagnostic, &str)>> = jobs
         .par_iter()
         .map(|job| {
             // Sized for the page's own HTML plus its template, so the
@@ -474,18 +479,50 @@ pub fn render_jobs(
                 bytes.shrink_to_fit();
                 (job.output.clone(), Content::Bytes(bytes))
             })
-            .map_err(|error| templates.diagnostic(&error, Some(source_of(site, job.target))))
+            .map_err(|error| (templates.diagnostic(&error, None), source_of(site, job.target)))
         })
         .collect();
     let mut output = Output::default();
     let owners = Owners { site, jobs };
+    let mut failed = Vec::new();
     for result in results {
         match result {
             Ok((path, content)) => add(&mut output, owners, path, content, &mut errors),
-            Err(diagnostic) => errors.push(diagnostic),
+            Err(failure) => failed.push(failure),
         }
     }
+    errors.extend(once_per_template_error(failed));
     finish(output, errors)
+}
+
+/// One diagnostic per template error, however many outputs hit it, saying
+/// which one did (and how many others): a broken base template would
+/// otherwise be reported once per page.
+fn once_per_template_error(mut failed: Vec<(Diagnostic, &str)>) -> Vec<Diagnostic> {
+    failed.sort_by(|(a, from_a), (b, from_b)| {
+        (&a.file, a.line, a.column, &a.message, from_a).cmp(&(
+            &b.file, b.line, b.column, &b.message, from_b,
+        ))
+    });
+    let mut merged: Vec<(Diagnostic, &str, usize)> = Vec::new();
+    for (diagnostic, from) in failed {
+        match merged.last_mut() {
+            Some((last, _, others)) if *last == diagnostic => *others += 1,
+            _ => merged.push((diagnostic, from, 0)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut diagnostic, from, others)| {
+            let also = match others {
+                0 => String::new(),
+                1 => " and 1 other output".to_string(),
+                n => format!(" and {n} other outputs"),
+            };
+            diagnostic.message = format!("{} (while rendering {from}{also})", diagnostic.message);
+            diagnostic
+        })
+        .collect()
 }
 
 /// Renders the whole site: every planned job plus the files to copy.
@@ -703,128 +740,3 @@ fn finish(output: Output, mut errors: Vec<Diagnostic>) -> Result<Output, Vec<Dia
     }
 }
 
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    id: String,
-    published: String,
-    updated: String,
-    summary: String,
-    content: String,
-}
-
-#[derive(Serialize)]
-struct Feed {
-    title: String,
-    subtitle: String,
-    self_url: String,
-    alternate_url: String,
-    id: String,
-    updated: String,
-    entries: Vec<FeedEntry>,
-}
-
-#[derive(Serialize)]
-struct SitemapEntry {
-    loc: String,
-    lastmod: Option<String>,
-}
-
-fn timestamp(date: jiff::civil::Date) -> String {
-    format!("{date}T00:00:00Z")
-}
-
-/// Site paths become absolute URLs with a base URL; without one they stay
-/// relative to the site root, where the feed and the sitemap live.
-fn absolute_or_root_relative(site: &Site, path: &str) -> String {
-    site.permalink(path).unwrap_or_else(|| {
-        if path.is_empty() {
-            "./".into()
-        } else {
-            path.to_string()
-        }
-    })
-}
-
-/// The feed of the list at site path `path` (`` for the home page):
-/// the first `feed_limit` of `pages`, which are newest first.
-fn feed(site: &Site, pages: &[usize], title: String, subtitle: &str, path: &str) -> Feed {
-    // Without a base URL, links are relative to the feed's own folder,
-    // against which a reader resolves them.
-    let url = |target: &str| {
-        site.permalink(target)
-            .unwrap_or_else(|| paths::relative_url(path, target))
-    };
-    let id = |path: &str| {
-        site.permalink(path).unwrap_or_else(|| {
-            format!("urn:medsite:{}:{}", slug::slugify(&site.config.title), path)
-        })
-    };
-    let entries: Vec<FeedEntry> = pages
-        .iter()
-        .take(site.config.feed_limit)
-        .map(|&i| {
-            let page = &site.pages[i];
-            let published = page.date.expect("feeds list dated pages");
-            FeedEntry {
-                title: page.title.clone(),
-                url: url(&page.path),
-                id: id(&page.path),
-                published: timestamp(published),
-                updated: timestamp(page.updated.unwrap_or(published)),
-                summary: page.front.description.clone().unwrap_or_default(),
-                content: page.rendered.html.clone(),
-            }
-        })
-        .collect();
-    Feed {
-        title,
-        subtitle: subtitle.to_string(),
-        self_url: url(&format!("{path}atom.xml")),
-        alternate_url: url(path),
-        id: id(path),
-        updated: entries
-            .iter()
-            .map(|e| e.updated.clone())
-            .max()
-            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
-        entries,
-    }
-}
-
-fn sitemap(site: &Site) -> Vec<SitemapEntry> {
-    let url = |path: &str| absolute_or_root_relative(site, path);
-    let mut sitemap: Vec<SitemapEntry> = Vec::new();
-    for section in &site.sections {
-        let lastmod = section
-            .pages
-            .iter()
-            .filter_map(|&i| site.pages[i].updated.or(site.pages[i].date))
-            .max();
-        sitemap.push(SitemapEntry {
-            loc: url(&section.path),
-            lastmod: lastmod.map(|d| d.to_string()),
-        });
-    }
-    for page in &site.pages {
-        sitemap.push(SitemapEntry {
-            loc: url(&page.path),
-            lastmod: page.updated.or(page.date).map(|d| d.to_string()),
-        });
-    }
-    for taxonomy in &site.taxonomies {
-        sitemap.push(SitemapEntry {
-            loc: url(&taxonomy.path),
-            lastmod: None,
-        });
-        for term in &taxonomy.terms {
-            sitemap.push(SitemapEntry {
-                loc: url(&term.path),
-                lastmod: None,
-            });
-        }
-    }
-    sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
-    sitemap
-}

@@ -68,8 +68,9 @@ pub enum Message {
 }
 
 impl Message {
-    /// What to tell browsers after a build.
-    pub fn after(result: &Result<Outcome, Failure>, navigate_to_changed: bool) -> Message {
+    /// What to tell browsers after a build; with `navigate_to` (the site's
+    /// base path, `/` or `/sub/`), take them to the page whose file changed.
+    pub fn after(result: &Result<Outcome, Failure>, navigate_to: Option<&str>) -> Message {
         let outcome = match result {
             Err(failure) => {
                 return Message::Error {
@@ -89,9 +90,8 @@ impl Message {
                 paths: outcome.written.clone(),
             };
         }
-        let navigate = navigate_to_changed
-            .then(|| outcome.changed_pages.first().map(|path| format!("/{path}")))
-            .flatten();
+        let navigate = navigate_to
+            .and_then(|base| Some(format!("{base}{}", outcome.changed_pages.first()?)));
         Message::Reload { navigate }
     }
 }
@@ -99,6 +99,9 @@ impl Message {
 /// What every request handler shares.
 struct Server {
     output: PathBuf,
+    /// Where the site is served: `/`, or the path of the base URL
+    /// (`/clinic/`), so that the preview is the deploy.
+    base_path: String,
     /// `Host` values answered, lower case, e.g. `localhost:1111`.
     hosts: Vec<String>,
     events: broadcast::Sender<Message>,
@@ -115,6 +118,9 @@ const BLOCKING_THREADS: usize = 4;
 pub fn run(options: &ServeOptions) -> Result<(), Failure> {
     let root = &options.watch.root;
     let output = build::output_folder(root, options.watch.output.as_deref())?;
+    // A broken site.toml is reported by the first build; serve from `/`.
+    let base_path = build::load_config(root, options.watch.base_url.as_deref())
+        .map_or_else(|_| "/".to_string(), |config| config.base_path());
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: serving on {}: anyone who can reach this address can read the site, drafts included",
@@ -124,8 +130,13 @@ pub fn run(options: &ServeOptions) -> Result<(), Failure> {
     let listener = std::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
         .map_err(|error| {
+            let hint = if error.kind() == std::io::ErrorKind::AddrInUse {
+                " (another program is using that port: pass `--port 0` for a free one, or another port)"
+            } else {
+                ""
+            };
             Failure::Usage(format!(
-                "cannot listen on {}:{}: {error}",
+                "cannot listen on {}:{}: {error}{hint}",
                 options.bind, options.port
             ))
         })?;
@@ -143,6 +154,7 @@ pub fn run(options: &ServeOptions) -> Result<(), Failure> {
     let (broken_sender, broken) = latest::channel(None);
     let server = Arc::new(Server {
         output,
+        base_path: base_path.clone(),
         hosts: allowed_hosts(address),
         events: events.clone(),
         broken,
@@ -164,7 +176,7 @@ pub fn run(options: &ServeOptions) -> Result<(), Failure> {
             }
         });
     }
-    let url = format!("http://{address}/");
+    let url = format!("http://{address}{base_path}");
     println!("Serving at {url}");
     use std::io::Write;
     let _ = std::io::stdout().flush();
@@ -173,7 +185,8 @@ pub fn run(options: &ServeOptions) -> Result<(), Failure> {
     }
     watch::run(&options.watch, |result| {
         watch::print(&options.watch, result);
-        let message = Message::after(result, options.navigate_to_changed);
+        let navigate_to = options.navigate_to_changed.then_some(base_path.as_str());
+        let message = Message::after(result, navigate_to);
         let _ = broken_sender.send(match &message {
             Message::Error { text } => Some(text.clone()),
             _ => None,
@@ -292,9 +305,13 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             head,
         );
     }
-    let output = server.output.clone();
     let query = request.uri().query().map(str::to_string);
-    let raw_path = path.to_string();
+    let raw_path = match under_base_path(&server.base_path, path) {
+        BasePath::Inside(rest) => rest.to_string(),
+        BasePath::Redirect => return redirect(&server.base_path, query),
+        BasePath::Outside => return not_found(&server, head).await,
+    };
+    let output = server.output.clone();
     // One trip to the blocking pool for finding and reading the file.
     let found = tokio::task::spawn_blocking(move || match resolve(&output, &raw_path) {
         Found::File(file) => {
@@ -312,21 +329,49 @@ async fn handle(State(server): State<Arc<Server>>, request: Request) -> Response
             respond(StatusCode::OK, &content_type, bytes, head)
         }
         Read::Folder(location) => {
-            let location = match query {
-                Some(query) => format!("{location}?{query}"),
-                None => location,
-            };
-            let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 Moved Permanently\n");
-            match HeaderValue::from_str(&location) {
-                Ok(value) => {
-                    response.headers_mut().insert(header::LOCATION, value);
-                    response
-                }
-                Err(_) => plain(StatusCode::BAD_REQUEST, "400 Bad Request\n"),
-            }
+            let location = format!("{}{}", server.base_path, &location[1..]);
+            redirect(&location, query)
         }
         Read::Missing => not_found(&server, head).await,
         Read::Refused => plain(StatusCode::BAD_REQUEST, "400 Bad Request: unsafe path\n"),
+    }
+}
+
+/// Where a request path stands against the base path the site is served
+/// under.
+#[derive(Debug, PartialEq, Eq)]
+enum BasePath<'a> {
+    /// Inside it: the path from the site's root, starting with `/`.
+    Inside(&'a str),
+    /// `/` or the base path without its final `/`: send the browser there.
+    Redirect,
+    /// Elsewhere on the server: the site's 404 page.
+    Outside,
+}
+
+fn under_base_path<'a>(base_path: &str, path: &'a str) -> BasePath<'a> {
+    let folder = base_path.trim_end_matches('/');
+    match path.strip_prefix(folder) {
+        Some(rest) if rest.starts_with('/') => BasePath::Inside(rest),
+        Some("") => BasePath::Redirect,
+        _ if path == "/" => BasePath::Redirect,
+        _ => BasePath::Outside,
+    }
+}
+
+/// A 301 to `location` (a path on this server), keeping the query.
+fn redirect(location: &str, query: Option<String>) -> Response {
+    let location = match query {
+        Some(query) => format!("{location}?{query}"),
+        None => location.to_string(),
+    };
+    let mut response = plain(StatusCode::MOVED_PERMANENTLY, "301 Moved Permanently\n");
+    match HeaderValue::from_str(&location) {
+        Ok(value) => {
+            response.headers_mut().insert(header::LOCATION, value);
+            response
+        }
+        Err(_) => plain(StatusCode::BAD_REQUEST, "400 Bad Request\n"),
     }
 }
 
@@ -567,6 +612,17 @@ fn find_file(output: &Path, requested: &RequestPath, raw: &str) -> Found {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn requests_are_placed_against_the_base_path() {
+        assert_eq!(under_base_path("/", "/x/"), BasePath::Inside("/x/"));
+        assert_eq!(under_base_path("/clinic/", "/clinic/x"), BasePath::Inside("/x"));
+        assert_eq!(under_base_path("/clinic/", "/clinic/"), BasePath::Inside("/"));
+        assert_eq!(under_base_path("/clinic/", "/clinic"), BasePath::Redirect);
+        assert_eq!(under_base_path("/clinic/", "/"), BasePath::Redirect);
+        assert_eq!(under_base_path("/clinic/", "/clinical/"), BasePath::Outside);
+        assert_eq!(under_base_path("/clinic/", "/other"), BasePath::Outside);
+    }
+
     use super::*;
 
     #[test]
@@ -718,7 +774,7 @@ mod tests {
             ..Outcome::default()
         };
         assert_eq!(
-            Message::after(&Ok(outcome), false),
+            Message::after(&Ok(outcome), None),
             Message::Css {
                 paths: vec!["style.css".into()]
             }

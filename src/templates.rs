@@ -9,6 +9,7 @@ use tera::{ErrorKind, Kwargs, State, Tera};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{self, Diagnostic};
+use crate::template_blocks;
 
 const THEME_PREFIX: &str = "__theme/";
 const BUILTIN_PREFIX: &str = "__builtin/";
@@ -136,13 +137,52 @@ impl Templates {
         }
     }
 
+    /// Where a template writes a link ending in `tail` (`search/` for
+    /// `{{ root }}search/`): the first line, in file order, where `tail`
+    /// starts an attribute value or follows a `}}`. A text search, as
+    /// templates build links from variables; site templates come first.
+    pub fn locate_link(&self, tail: &str) -> Option<Diagnostic> {
+        let mut sources: Vec<&(String, String)> = self
+            .sources
+            .values()
+            .filter(|(display, _)| !display.starts_with("(built-in)"))
+            .collect();
+        sources.sort_by_key(|(display, _)| (display.starts_with("themes/"), display.clone()));
+        sources.into_iter().find_map(|(display, text)| {
+            let offset = ["\"", "'", "}}", "/"].iter().find_map(|before| {
+                text.match_indices(&format!("{before}{tail}"))
+                    .map(|(at, _)| at + before.len())
+                    .find(|&at| text[at + tail.len()..].starts_with(['"', '\'', '#', '?']))
+            })?;
+            Some(Diagnostic::error(display.clone(), "missing-file", "").at_offset(text, offset))
+        })
+    }
+
     /// True when a template of that name exists in the site, theme or built-ins.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
 
-    /// Turns a Tera error into a diagnostic naming the template file and line.
+    /// Turns a Tera error into a diagnostic naming the template file and
+    /// line. A template that does not parse because a tag was left open is
+    /// reported at that tag (Tera points at the tag after it).
     pub fn diagnostic(&self, error: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        let diagnostic = self.tera_diagnostic(error, rendering);
+        if rendering.is_some() {
+            return diagnostic;
+        }
+        let source = self.sources.values().find(|(display, _)| *display == diagnostic.file);
+        match source.and_then(|(_, text)| Some((text, template_blocks::unclosed(text)?))) {
+            Some((text, unclosed)) => {
+                let line_of = |offset| diagnostics::line_column(text, offset).0;
+                Diagnostic::error(&diagnostic.file, "template", unclosed.message(line_of))
+                    .at_offset(text, unclosed.offset)
+            }
+            None => diagnostic,
+        }
+    }
+
+    fn tera_diagnostic(&self, error: &tera::Error, rendering: Option<&str>) -> Diagnostic {
         let suffix = rendering.map_or(String::new(), |what| format!(" (while rendering {what})"));
         match error.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {

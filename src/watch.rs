@@ -95,11 +95,11 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> Change {
             (Some("site.toml"), _) if parts.len() == 1 => change.everything = true,
             (Some("content"), _) => {
                 change.content.insert(parts[1..].join("/"));
-                change.paths.insert(path.clone());
+                change.paths.insert(relative.to_path_buf());
             }
             (Some("templates"), _) | (Some("themes"), Some("templates")) => change.templates = true,
             (Some("static"), _) | (Some("themes"), Some("static")) => {
-                change.paths.insert(path.clone());
+                change.paths.insert(relative.to_path_buf());
             }
             // A theme appearing or going, or its other files.
             (Some("themes" | "schemas" | "archetypes"), _) => change.everything = true,

@@ -1245,11 +1245,33 @@ fn resolve_link_with(
             };
         }
     };
-    match key.and_then(|key| lookup(&key)) {
+    match key.as_deref().and_then(lookup) {
         Some(path) => LinkTarget::Rewrite(with_fragment(paths::relative_url(page_path, &path))),
-        None => LinkTarget::Broken(format!(
-            "link to `{target}`: no such file in content/ (or it is a draft)"
-        )),
+        None => LinkTarget::Broken(broken_link_message(target, key.as_deref(), lookup)),
+    }
+}
+
+/// Why a link to a content file is broken; when the file became a bundle
+/// or a section (`x.md` is now `x/index.md`), which link to write instead.
+fn broken_link_message(
+    target: &str,
+    key: Option<&str>,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let moved = key.and_then(|key| {
+        let stem = key.strip_suffix(".md")?;
+        ["index.md", "_index.md"]
+            .into_iter()
+            .find(|index| lookup(&format!("{stem}/{index}")).is_some())
+    });
+    match moved {
+        Some(index) => {
+            let stem = target.strip_suffix(".md").unwrap_or(target);
+            format!(
+                "link to `{target}`: no such file in content/ (did you mean `{stem}/{index}`? the page is a folder now)"
+            )
+        }
+        None => format!("link to `{target}`: no such file in content/ (or it is a draft)"),
     }
 }
 

@@ -6,6 +6,7 @@ mod careers_site;
 mod check;
 mod deploy;
 mod errors;
+mod feeds;
 mod golden;
 mod json_ld;
 mod lists;

@@ -11,7 +11,7 @@ use medsite::build::{BuildOptions, Failure};
 use medsite::rebuild::{Outcome, RebuildOptions, Rebuilder};
 use medsite::watch::classify;
 
-use crate::support::{TempSite, read_tree, try_read_output};
+use crate::support::{Save, TempSite, read_tree, try_read_output};
 
 /// A small deterministic generator (xorshift), so a failing seed replays.
 struct Random(u64);
@@ -45,7 +45,7 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n",
+            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
@@ -82,6 +82,8 @@ fn start_site(typed: bool) -> TempSite {
         ),
         ("content/posts/bundle/asset.txt", "asset 1\n"),
         ("static/extra.css", "body { color: red }\n"),
+        ("schemas/guide.json", "{\"required\": [\"title\"]}"),
+        ("archetypes/default.md", "---\ntitle: TITLE\n---\n"),
     ]);
     if typed {
         let config = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
@@ -114,9 +116,9 @@ fn random_edit(
     broken: &mut Option<(PathBuf, String)>,
 ) -> Vec<PathBuf> {
     let root = site.path();
+    let style = Save::ALL[random.below(Save::ALL.len())];
     if let Some((path, text)) = broken.take() {
-        std::fs::write(&path, text).unwrap();
-        return vec![path];
+        return style.write(&path, &text);
     }
     let all = pages(root);
     let movable: Vec<String> = all
@@ -145,32 +147,28 @@ fn random_edit(
         if !value.is_empty() {
             lines.push(format!("{key}:{value}"));
         }
-        site.write(
-            &content(p),
+        style.write(
+            &root.join(content(p)),
             &format!("---\n{}\n---\n{body}", lines.join("\n")),
-        );
+        )
     };
     let abs = |p: &str| root.join(p);
     match random.below(17) {
         0 => {
             let text = read(&any_page);
-            site.write(&content(&any_page), &format!("{text}\n{word}\n"));
-            vec![abs(&content(&any_page))]
+            style.write(&abs(&content(&any_page)), &format!("{text}\n{word}\n"))
         }
-        1 => {
-            edit_front(&any_page, "title", &format!(" {word} {step}"));
-            vec![abs(&content(&any_page))]
-        }
+        1 => edit_front(&any_page, "title", &format!(" {word} {step}")),
         2 => {
             let value = match random.below(3) {
                 0 => format!(" 2024-0{}-1{}", 1 + random.below(9), random.below(10)),
                 1 => String::new(),
                 _ => format!(" 2022-12-0{}", 1 + random.below(9)),
             };
-            edit_front(&any_page, "date", &value);
+            let mut paths = edit_front(&any_page, "date", &value);
             if random.below(2) == 0 {
                 let weight = random.below(4);
-                edit_front(
+                paths.extend(edit_front(
                     &any_page,
                     "weight",
                     &if weight == 0 {
@@ -178,9 +176,9 @@ fn random_edit(
                     } else {
                         format!(" {weight}")
                     },
-                );
+                ));
             }
-            vec![abs(&content(&any_page))]
+            paths
         }
         3 => {
             let tags: Vec<&str> = TAGS
@@ -196,8 +194,7 @@ fn random_edit(
                     "\n  tags: [{}]\n  categories: [{category}]",
                     tags.join(", ")
                 ),
-            );
-            vec![abs(&content(&any_page))]
+            )
         }
         4 => {
             let folder = FOLDERS[random.below(FOLDERS.len())];
@@ -207,15 +204,14 @@ fn random_edit(
             } else {
                 format!("{folder}/{name}")
             };
-            site.write(
-                &content(&path),
+            style.write(
+                &abs(&content(&path)),
                 &page(
                     &format!("New {step}"),
                     "date: 2024-03-03\n",
                     &format!("Link to [p0](@/posts/p0.md). {word}"),
                 ),
-            );
-            vec![abs(&content(&path))]
+            )
         }
         5 => match random.pick(&movable) {
             Some(p) => {
@@ -245,22 +241,21 @@ fn random_edit(
             } else {
                 format!(" slug-{word}-{step}")
             };
-            edit_front(&any_page, "slug", &slug);
-            vec![abs(&content(&any_page))]
+            edit_front(&any_page, "slug", &slug)
         }
         8 => {
             let index = "content/guides/deep/_index.md";
             if root.join("content/guides/deep").is_dir() {
                 match random.below(3) {
                     0 if root.join(index).exists() => {
-                        std::fs::remove_file(root.join(index)).unwrap()
+                        std::fs::remove_file(root.join(index)).unwrap();
+                        vec![abs(index)]
                     }
-                    _ => site.write(
-                        index,
+                    _ => style.write(
+                        &abs(index),
                         &format!("---\ntitle: Deep {word}\n---\nAbout {word}.\n"),
                     ),
                 }
-                vec![abs(index)]
             } else {
                 vec![]
             }
@@ -279,35 +274,55 @@ fn random_edit(
             }
         }
         10 => {
-            let path = "templates/page.html";
-            if random.below(3) == 0 {
-                let _ = std::fs::remove_file(root.join(path));
+            // The site's own template, or the theme's.
+            let path = [
+                "templates/page.html",
+                "themes/fixture/templates/section.html",
+            ][random.below(2)];
+            let block = if path.ends_with("page.html") {
+                "page"
             } else {
-                site.write(
-                    path,
-                    &format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ page.title }}}}</h1>{word}{{{{ page.content | safe }}}}{{% endblock main %}}\n"),
-                );
-            }
-            vec![abs(path)]
-        }
-        11 => {
-            let path = "static/extra.css";
-            if random.below(3) == 0 {
+                "section"
+            };
+            if random.below(3) == 0 && path.starts_with("templates/") {
                 let _ = std::fs::remove_file(root.join(path));
-            } else {
-                site.write(path, &format!("body {{ color: {word} }}\n"));
-            }
-            vec![abs(path)]
-        }
-        12 => {
-            let path = "content/posts/bundle/asset.txt";
-            if root.join("content/posts/bundle").is_dir() {
-                site.write(path, &format!("asset {word}\n"));
                 vec![abs(path)]
             } else {
-                vec![]
+                style.write(
+                    &abs(path),
+                    &format!("{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ {block}.title }}}}</h1>{word}{{{{ {block}.content | safe }}}}{{% endblock main %}}\n"),
+                )
             }
         }
+        11 => {
+            // The site's own stylesheet, or the theme's.
+            let path = ["static/extra.css", "themes/fixture/static/style.css"][random.below(2)];
+            if random.below(3) == 0 && path.starts_with("static/") {
+                let _ = std::fs::remove_file(root.join(path));
+                vec![abs(path)]
+            } else {
+                style.write(&abs(path), &format!("body {{ color: {word} }}\n"))
+            }
+        }
+        12 => match random.below(3) {
+            0 if root.join("content/posts/bundle").is_dir() => style.write(
+                &abs("content/posts/bundle/asset.txt"),
+                &format!("asset {word}\n"),
+            ),
+            // A schema that some pages break (`weight` is optional).
+            1 => style.write(
+                &abs("schemas/guide.json"),
+                [
+                    "{\"required\": [\"title\"]}",
+                    "{\"required\": [\"weight\"]}",
+                ][random.below(2)],
+            ),
+            // Archetypes show in no page, but are read again.
+            _ => style.write(
+                &abs("archetypes/default.md"),
+                &format!("---\ntitle: {word}\n---\n"),
+            ),
+        },
         13 => {
             let text = std::fs::read_to_string(root.join("site.toml")).unwrap();
             let text = text.replacen(
@@ -315,14 +330,15 @@ fn random_edit(
                 &format!("title = \"T {word}\""),
                 1,
             );
-            site.write("site.toml", &text);
-            vec![abs("site.toml")]
+            style.write(&abs("site.toml"), &text)
         }
         14 => {
             // Broken front matter; the next edit repairs it.
             *broken = Some((abs(&content(&any_page)), read(&any_page)));
-            site.write(&content(&any_page), "---\ntitle: [unclosed\n---\nBroken.\n");
-            vec![abs(&content(&any_page))]
+            style.write(
+                &abs(&content(&any_page)),
+                "---\ntitle: [unclosed\n---\nBroken.\n",
+            )
         }
         15 => {
             let alias = if random.below(2) == 0 {
@@ -330,14 +346,12 @@ fn random_edit(
             } else {
                 format!(" [/old-{word}-{step}/]")
             };
-            edit_front(&any_page, "aliases", &alias);
-            vec![abs(&content(&any_page))]
+            edit_front(&any_page, "aliases", &alias)
         }
         _ => match random.pick(&movable) {
             Some(p) => {
                 let draft = if random.below(2) == 0 { " true" } else { "" };
-                edit_front(p, "draft", draft);
-                vec![abs(&content(p))]
+                edit_front(p, "draft", draft)
             }
             None => vec![],
         },
@@ -371,8 +385,13 @@ impl Harness {
     fn new(site: &TempSite) -> Harness {
         let root = std::fs::canonicalize(site.path()).unwrap();
         let fresh = tempfile::tempdir().unwrap();
+        // The rebuilder sees the site through a symbolic link, while the
+        // watcher reports resolved paths (as with `--root .`): static edits
+        // were lost when the two were compared as they came.
+        let link = fresh.path().join("site-link");
+        std::os::unix::fs::symlink(&root, &link).unwrap();
         let rebuilder = Rebuilder::new(RebuildOptions {
-            root: root.clone(),
+            root: link,
             ..RebuildOptions::default()
         })
         .unwrap();

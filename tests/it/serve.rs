@@ -416,3 +416,35 @@ fn a_non_loopback_bind_prints_a_warning() {
     ]);
     server.wait_for("warning: serving on 0.0.0.0", 1);
 }
+
+/// `serve --base-url https://example.org/clinic/` served the site at `/`,
+/// where the 404 page's links (from the base path) found no stylesheet:
+/// the preview was not the deploy.
+#[test]
+fn a_sub_path_base_url_is_served_under_its_path_with_a_styled_404() {
+    let served = Served::start(&["--base-url", "https://example.org/clinic/"]);
+    for (from, to) in [
+        ("/", "/clinic/"),
+        ("/clinic", "/clinic/"),
+        ("/clinic/posts", "/clinic/posts/"),
+        ("/clinic/posts?x=1", "/clinic/posts/?x=1"),
+    ] {
+        let response = served.get(from);
+        assert_eq!(
+            (response.status, response.header("location")),
+            (301, Some(to)),
+            "{from}"
+        );
+    }
+    assert!(served.get("/clinic/").text().contains("Welcome."));
+    assert!(served.get("/clinic/posts/p/").text().contains("Post."));
+    assert_eq!(served.get("/a/").status, 404, "outside the base path");
+    let missing = served.get("/clinic/nope/");
+    assert_eq!(missing.status, 404);
+    assert!(
+        missing.text().contains("href=\"/clinic/style.css\""),
+        "{}",
+        missing.text()
+    );
+    assert_eq!(served.get("/clinic/style.css").status, 200);
+}

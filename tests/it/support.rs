@@ -115,6 +115,66 @@ impl TempSite {
     }
 }
 
+/// How an editor or a tool saves a file; each makes the file system
+/// report other events, and `watch` must see them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Save {
+    /// Open without truncating, overwrite, then cut to length: same inode.
+    InPlace,
+    /// Truncate, then write (`std::fs::write`, most editors' plain save).
+    TruncateAndWrite,
+    /// Write a temporary file beside it, rename it over (atomic save).
+    TempAndRename,
+    /// Copy another file over it (`cp new.css style.css`).
+    CopyOver,
+}
+
+impl Save {
+    pub const ALL: [Save; 4] = [
+        Save::InPlace,
+        Save::TruncateAndWrite,
+        Save::TempAndRename,
+        Save::CopyOver,
+    ];
+
+    /// Saves `text` at `path` (made with its folders if missing) and
+    /// returns the paths a file-system watcher reports for it.
+    pub fn write(self, path: &Path, text: &str) -> Vec<PathBuf> {
+        use std::io::Write;
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        match self {
+            Save::InPlace => {
+                let mut file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(path)
+                    .unwrap();
+                file.write_all(text.as_bytes()).unwrap();
+                file.set_len(text.len() as u64).unwrap();
+                vec![path.to_path_buf()]
+            }
+            Save::TruncateAndWrite => {
+                std::fs::write(path, text).unwrap();
+                vec![path.to_path_buf()]
+            }
+            Save::TempAndRename => {
+                let name = path.file_name().unwrap().to_string_lossy();
+                let temporary = path.with_file_name(format!("{name}.medsite-test-tmp"));
+                std::fs::write(&temporary, text).unwrap();
+                std::fs::rename(&temporary, path).unwrap();
+                vec![temporary, path.to_path_buf()]
+            }
+            Save::CopyOver => {
+                let elsewhere = tempfile::NamedTempFile::new().unwrap();
+                std::fs::write(elsewhere.path(), text).unwrap();
+                std::fs::copy(elsewhere.path(), path).unwrap();
+                vec![path.to_path_buf()]
+            }
+        }
+    }
+}
+
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -226,8 +286,15 @@ pub struct Running {
 
 impl Running {
     pub fn start(args: &[&std::ffi::OsStr]) -> Running {
+        Running::start_in(&std::env::current_dir().unwrap(), args)
+    }
+
+    /// Starts medsite in `folder`, as a user runs it from a site's folder
+    /// without `--root`.
+    pub fn start_in(folder: &Path, args: &[&std::ffi::OsStr]) -> Running {
         use std::io::BufRead;
         let mut child = medsite()
+            .current_dir(folder)
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

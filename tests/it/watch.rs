@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use medsite::build::BuildOptions;
 
-use crate::support::{Running, TempSite, try_read_output, wait_until};
+use crate::support::{Running, Save, TempSite, try_read_output, wait_until};
 
 /// A fresh full build of the site, as a tree of files.
 fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -207,4 +207,82 @@ fn a_broken_first_build_is_fixed_while_watching() {
         "{}",
         watch.output()
     );
+}
+
+/// The inputs of a site, one file of each kind, and a text for it that
+/// shows in the output (`n` makes each save differ from the last).
+fn input_of_each_kind(n: usize) -> [(&'static str, String); 5] {
+    [
+        (
+            "content/a.md",
+            format!("---\ntitle: A {n}\ndate: 2024-01-01\n---\nText {n}.\n"),
+        ),
+        (
+            "themes/fixture/templates/page.html",
+            format!(
+                "{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ page.title }}}} {n}</h1>{{{{ page.content | safe }}}}{{% endblock main %}}\n"
+            ),
+        ),
+        ("static/extra.css", format!("p {{ margin: {n}px }}\n")),
+        (
+            "themes/fixture/static/style.css",
+            format!("body {{ margin: {n}px }}\n"),
+        ),
+        (
+            "site.toml",
+            format!(
+                "title = \"T {n}\"\ntheme = \"fixture\"\n\n[sections.posts]\nschema = \"schemas/post.json\"\n"
+            ),
+        ),
+    ]
+}
+
+/// A stylesheet saved in a site run without `--root` (from its own folder,
+/// as users run it) never reached `dist/`: the watcher's resolved paths
+/// were compared with the site's relative ones. Every input kind, saved in
+/// every way an editor or tool saves, must reach the output.
+#[test]
+fn every_input_kind_and_save_style_is_seen_when_run_from_the_sites_folder() {
+    let site = TempSite::with_theme(&[
+        ("site.toml", &input_of_each_kind(0)[4].1),
+        ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
+        ("content/a.md", &input_of_each_kind(0)[0].1),
+        ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
+        ("content/posts/p.md", "---\ntitle: P\n---\nPost.\n"),
+        ("schemas/post.json", "{\"required\": [\"title\"]}"),
+        ("archetypes/default.md", "---\ntitle: TITLE\n---\n"),
+        ("static/extra.css", "p { margin: 0 }\n"),
+    ]);
+    let watch = Running::start_in(site.path(), &["watch".as_ref()]);
+    watch.wait_for("Built", 1);
+    let w = Watched { site, watch };
+    w.assert_fresh("the first build");
+    let mut n = 0;
+    for style in Save::ALL {
+        for (path, _) in input_of_each_kind(0) {
+            n += 1;
+            let text = &input_of_each_kind(n)
+                .into_iter()
+                .find(|(p, _)| *p == path)
+                .unwrap()
+                .1;
+            style.write(&w.path(path), text);
+            w.assert_fresh(&format!("{path} saved by {style:?}"));
+        }
+        // A schema the section's page breaks fails the build; the one it
+        // meets builds again.
+        let failed = w.watch.count("build failed");
+        style.write(&w.path("schemas/post.json"), "{\"required\": [\"weight\"]}");
+        w.watch.wait_for("build failed", failed + 1);
+        style.write(&w.path("schemas/post.json"), "{\"required\": [\"title\"]}");
+        w.assert_fresh(&format!("a schema saved by {style:?}"));
+        // An archetype shows in no page, but is read again.
+        let rebuilt = w.watch.count("Rebuilt");
+        style.write(
+            &w.path("archetypes/default.md"),
+            &format!("---\ntitle: T{n}\n---\n"),
+        );
+        w.watch.wait_for("Rebuilt", rebuilt + 1);
+        w.assert_fresh(&format!("an archetype saved by {style:?}"));
+    }
 }
