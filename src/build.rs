@@ -176,8 +176,7 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
-    let (site, templates, mut warnings) =
-        load(root, options.base_url.as_deref(), &load_options)?;
+    let (site, templates, mut warnings) = load(root, options.base_url.as_deref(), &load_options)?;
     progress.stage("rendering");
     let rendered = render(&site, &templates)?;
     progress.stage("writing");

@@ -509,45 +509,46 @@ fn check_description(document: &Document<'_>, source: &Source, found: &mut Vec<D
     }
 }
 
-/// Local links of the rendered HTML that lead to no output file and that
-/// no Markdown wrote (those are reported at their line above): links from
-/// templates. One error per link target, at the template line that writes
+/// Local links of the rendered HTML that lead to no output file, outside
+/// the page's own Markdown (whose links are reported at their line above):
+/// links from templates. One error per link target, at the template line that writes
 /// it when a text search finds it, counting the pages that show it.
 fn check_template_links(
     site: &Site,
     templates: &crate::templates::Templates,
     output: &Output,
 ) -> Vec<Diagnostic> {
-    let markdown: HashMap<String, HashSet<&str>> = site
+    // Each page's Markdown, as it stands in its output file.
+    let markdown: HashMap<String, &str> = site
         .pages
         .iter()
         .map(|page| (&page.path, &page.rendered))
         .chain(site.sections.iter().map(|s| (&s.path, &s.rendered)))
-        .map(|(path, rendered)| {
-            let links = rendered.links.iter().map(|l| l.destination.trim());
-            (format!("{path}index.html"), links.collect())
-        })
+        .map(|(path, rendered)| (format!("{path}index.html"), rendered.html.as_str()))
         .collect();
     // Site path the link leads to -> (the link as written, pages showing it).
     let mut broken: std::collections::BTreeMap<String, (String, Vec<&str>)> = Default::default();
     for (file, content) in &output.files {
-        let Content::Bytes(bytes) = content else { continue };
+        let Content::Bytes(bytes) = content else {
+            continue;
+        };
         // The 404 page links from the base path, which may be a sub-path.
         if !file.ends_with(".html") || file == "404.html" {
             continue;
         }
-        let html = String::from_utf8_lossy(bytes);
+        let mut html = String::from_utf8_lossy(bytes).into_owned();
+        if let Some(written) = markdown.get(file.as_str()).filter(|w| !w.is_empty()) {
+            html = html.replacen(written, "", 1);
+        }
         let folder = file.rsplit_once('/').map_or("", |(folder, _)| folder);
-        let written = markdown.get(file.as_str());
         for link in ["href", "src", "action"]
             .iter()
             .flat_map(|name| attribute_values(&html, name))
         {
-            if written.is_some_and(|links| links.contains(link.as_str())) {
-                continue;
-            }
             if let Some(missing) = missing_output_file(output, folder, &link) {
-                let entry = broken.entry(missing).or_insert_with(|| (link.clone(), Vec::new()));
+                let entry = broken
+                    .entry(missing)
+                    .or_insert_with(|| (link.clone(), Vec::new()));
                 entry.1.push(file);
             }
         }
@@ -566,7 +567,11 @@ fn template_link_error(
     files: &[&str],
 ) -> Diagnostic {
     let tail = link.trim_start_matches("./").trim_start_matches("../");
-    let tail = tail.trim_start_matches("../").split(['#', '?']).next().unwrap_or_default();
+    let tail = tail
+        .trim_start_matches("../")
+        .split(['#', '?'])
+        .next()
+        .unwrap_or_default();
     let pages = match files {
         [one] => format!("on `{one}`"),
         [first, rest @ ..] => format!("on {} pages, e.g. `{first}`", rest.len() + 1),

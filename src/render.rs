@@ -16,10 +16,10 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::content::{Site, paths};
 use crate::context;
-use crate::{feed, sitemap};
 use crate::diagnostics::Diagnostic;
 use crate::search;
 use crate::templates::Templates;
+use crate::{feed, sitemap};
 
 /// What one output file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +314,10 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
                 .as_deref()
                 .unwrap_or(&site.config.description);
             let pages = site.newest_first(section.pages.iter().copied());
-            ctx.insert("feed", &feed::feed(site, &pages, title, subtitle, &section.path));
+            ctx.insert(
+                "feed",
+                &feed::feed(site, &pages, title, subtitle, &section.path),
+            );
         }
         Target::TermFeed(i, t) => {
             let taxonomy = &site.taxonomies[i];
@@ -325,7 +328,10 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             );
             let pages = site.newest_first(term.pages.iter().copied());
             let description = &site.config.description;
-            ctx.insert("feed", &feed::feed(site, &pages, title, description, &term.path));
+            ctx.insert(
+                "feed",
+                &feed::feed(site, &pages, title, description, &term.path),
+            );
         }
         Target::Alias(i, _) => {
             let page = &site.pages[i];
@@ -479,7 +485,12 @@ pub fn render_jobs(
                 bytes.shrink_to_fit();
                 (job.output.clone(), Content::Bytes(bytes))
             })
-            .map_err(|error| (templates.diagnostic(&error, None), source_of(site, job.target)))
+            .map_err(|error| {
+                (
+                    templates.diagnostic(&error, None),
+                    source_of(site, job.target),
+                )
+            })
         })
         .collect();
     let mut output = Output::default();
@@ -500,9 +511,8 @@ pub fn render_jobs(
 /// otherwise be reported once per page.
 fn once_per_template_error(mut failed: Vec<(Diagnostic, &str)>) -> Vec<Diagnostic> {
     failed.sort_by(|(a, from_a), (b, from_b)| {
-        (&a.file, a.line, a.column, &a.message, from_a).cmp(&(
-            &b.file, b.line, b.column, &b.message, from_b,
-        ))
+        (&a.file, a.line, a.column, &a.message, from_a)
+            .cmp(&(&b.file, b.line, b.column, &b.message, from_b))
     });
     let mut merged: Vec<(Diagnostic, &str, usize)> = Vec::new();
     for (diagnostic, from) in failed {
@@ -739,4 +749,3 @@ fn finish(output: Output, mut errors: Vec<Diagnostic>) -> Result<Output, Vec<Dia
         Err(errors)
     }
 }
-

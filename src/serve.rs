@@ -90,8 +90,8 @@ impl Message {
                 paths: outcome.written.clone(),
             };
         }
-        let navigate = navigate_to
-            .and_then(|base| Some(format!("{base}{}", outcome.changed_pages.first()?)));
+        let navigate =
+            navigate_to.and_then(|base| Some(format!("{base}{}", outcome.changed_pages.first()?)));
         Message::Reload { navigate }
     }
 }
@@ -350,6 +350,10 @@ enum BasePath<'a> {
 }
 
 fn under_base_path<'a>(base_path: &str, path: &'a str) -> BasePath<'a> {
+    // At the root, every path is the site's (and `resolve` judges it).
+    if base_path == "/" {
+        return BasePath::Inside(path);
+    }
     let folder = base_path.trim_end_matches('/');
     match path.strip_prefix(folder) {
         Some(rest) if rest.starts_with('/') => BasePath::Inside(rest),
@@ -615,8 +619,16 @@ mod tests {
     #[test]
     fn requests_are_placed_against_the_base_path() {
         assert_eq!(under_base_path("/", "/x/"), BasePath::Inside("/x/"));
-        assert_eq!(under_base_path("/clinic/", "/clinic/x"), BasePath::Inside("/x"));
-        assert_eq!(under_base_path("/clinic/", "/clinic/"), BasePath::Inside("/"));
+        assert_eq!(under_base_path("/", ""), BasePath::Inside(""));
+        assert_eq!(under_base_path("/clinic/", ""), BasePath::Outside);
+        assert_eq!(
+            under_base_path("/clinic/", "/clinic/x"),
+            BasePath::Inside("/x")
+        );
+        assert_eq!(
+            under_base_path("/clinic/", "/clinic/"),
+            BasePath::Inside("/")
+        );
         assert_eq!(under_base_path("/clinic/", "/clinic"), BasePath::Redirect);
         assert_eq!(under_base_path("/clinic/", "/"), BasePath::Redirect);
         assert_eq!(under_base_path("/clinic/", "/clinical/"), BasePath::Outside);

@@ -41,7 +41,9 @@ pub fn unclosed(text: &str) -> Option<Unclosed> {
     while let Some((offset, word, end)) = next_tag(text, rest) {
         rest = end;
         if word == "raw" {
-            rest = text[rest..].find("endraw").map_or(text.len(), |at| rest + at);
+            rest = text[rest..]
+                .find("endraw")
+                .map_or(text.len(), |at| rest + at);
             continue;
         }
         if OPENERS.contains(&word) {

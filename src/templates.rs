@@ -171,7 +171,10 @@ impl Templates {
         if rendering.is_some() {
             return diagnostic;
         }
-        let source = self.sources.values().find(|(display, _)| *display == diagnostic.file);
+        let source = self
+            .sources
+            .values()
+            .find(|(display, _)| *display == diagnostic.file);
         match source.and_then(|(_, text)| Some((text, template_blocks::unclosed(text)?))) {
             Some((text, unclosed)) => {
                 let line_of = |offset| diagnostics::line_column(text, offset).0;

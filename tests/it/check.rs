@@ -166,3 +166,29 @@ fn a_folder_without_site_toml_is_a_usage_error() {
         stderr(&output)
     );
 }
+
+/// A theme's `search/` form and a `contact/` link led nowhere, yet check
+/// said `0 errors`: only Markdown links were followed.
+#[test]
+fn links_from_templates_that_lead_nowhere_are_errors_at_the_template_line() {
+    let site = TempSite::with_theme(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\ndescription: Home.\n---\nSee [a](a.md).\n",
+        ),
+        (
+            "content/a.md",
+            "---\ntitle: A\ndescription: A.\n---\nText.\n",
+        ),
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block main %}<h1>{{ page.title }}</h1>\n<form action=\"{{ root }}search/\"><input name=\"q\"></form>\n<a href=\"{{ root }}contact/\">Contact</a> <a href=\"{{ root }}\">Home</a>\n{{ page.content | safe }}{% endblock main %}\n",
+        ),
+    ]);
+    let output = check(site.path(), &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "templates/page.html:3:25: error: link `../search/` on `a/index.html` leads to `/search/`, which the output does not have: add that page or fix the link\n  |\n3 | <form action=\"{{ root }}search/\"><input name=\"q\"></form>\n  |                         ^\n\ntemplates/page.html:4:20: error: link `../contact/` on `a/index.html` leads to `/contact/`, which the output does not have: add that page or fix the link\n  |\n4 | <a href=\"{{ root }}contact/\">Contact</a> <a href=\"{{ root }}\">Home</a>\n  |                    ^\n\nerror: check failed with 2 errors, 0 warnings\n"
+    );
+}

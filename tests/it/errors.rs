@@ -150,15 +150,16 @@ fn template_errors_name_the_template_and_line() {
     );
 }
 
+/// Tera said `Unknown tag` with the caret on `{% endblock %}`.
 #[test]
-fn template_syntax_error_names_the_template_and_line() {
+fn a_missing_endif_is_named_at_the_tag_left_open() {
     let shown = failing_build(&[(
         "templates/page.html",
         "{% extends \"base.html\" %}\n{% block main %}\n{% if page.title %}\n{% endblock main %}\n",
     )]);
     assert_eq!(
         shown,
-        "templates/page.html:4:4: error: Unknown tag\n  |\n4 | {% endblock main %}\n  |    ^\n\nerror: build failed with 1 error\n"
+        "templates/page.html:3:1: error: `{% if %}` is never closed: add `{% endif %}` before `{% endblock %}` on line 4\n  |\n3 | {% if page.title %}\n  | ^\n\nerror: build failed with 1 error\n"
     );
 }
 
@@ -204,5 +205,59 @@ fn all_errors_are_reported_and_the_previous_dist_is_kept() {
         read_tree(&site.path().join("dist")),
         before,
         "the failed build changed dist/"
+    );
+}
+
+/// A broken base template was reported once per page it rendered.
+#[test]
+fn a_template_error_is_printed_once_with_how_many_outputs_hit_it() {
+    let shown = failing_build(&[
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.titel }}</h1>\n{% endblock main %}\n",
+        ),
+        ("content/a.md", "---\ntitle: A\n---\n"),
+        ("content/b.md", "---\ntitle: B\n---\n"),
+        ("content/c.md", "---\ntitle: C\n---\n"),
+    ]);
+    assert_eq!(shown.matches("error: Field `titel`").count(), 1, "{shown}");
+    assert!(
+        shown.contains("(while rendering content/a.md and 2 other outputs)\n  |\n3 | <h1>{{ page.titel }}</h1>\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.ends_with("error: build failed with 1 error\n"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn hugo_and_zola_spellings_get_medsites_names() {
+    let shown = failing_build(&[(
+        "site.toml",
+        "title = \"T\"\ntheme = \"fixture\"\nbaseURL = \"https://example.org/\"\n",
+    )]);
+    assert_eq!(
+        shown,
+        "site.toml:3:1: error: unknown key `baseURL` in site.toml (did you mean `base_url`?)\n  |\n3 | baseURL = \"https://example.org/\"\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+    let shown = failing_build(&[("content/a.md", "---\ntitle: A\ntags: [x]\n---\n")]);
+    assert_eq!(
+        shown,
+        "content/a.md:3:1: error: unknown front matter field `tags` (did you mean `taxonomies`?); put your own fields under `extra`\n  |\n3 | tags: [x]\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+/// A page moved into a folder of its own (`x.md` -> `x/index.md`, to hold
+/// its images) left links to `x.md` with only "no such file".
+#[test]
+fn a_link_to_a_page_that_became_a_folder_names_the_new_file() {
+    let shown = failing_build(&[
+        ("content/a.md", "---\ntitle: A\n---\nSee [x](x.md).\n"),
+        ("content/x/index.md", "---\ntitle: X\n---\n"),
+    ]);
+    assert_eq!(
+        shown,
+        "content/a.md:4:5: error: link to `x.md`: no such file in content/ (did you mean `x/index.md`? the page is a folder now)\n  |\n4 | See [x](x.md).\n  |     ^\n\nerror: build failed with 1 error\n"
     );
 }

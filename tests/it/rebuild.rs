@@ -130,13 +130,13 @@ fn random_edit(
     let content = |p: &str| format!("content/{p}");
     let read = |p: &str| std::fs::read_to_string(root.join(content(p))).unwrap_or_default();
     let word = WORDS[random.below(WORDS.len())];
-    let edit_front = |p: &str, key: &str, value: &str| {
+    let edit_front = |p: &str, key: &str, value: &str| -> Vec<PathBuf> {
         let text = read(p);
         let Some(rest) = text.strip_prefix("---\n") else {
-            return;
+            return vec![];
         };
         let Some((front, body)) = rest.split_once("---\n") else {
-            return;
+            return vec![];
         };
         let mut lines: Vec<String> = front
             .lines()
