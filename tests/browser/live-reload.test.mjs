@@ -3,7 +3,8 @@
 // position, a stylesheet edit is swapped in without a reload, a broken build
 // shows an overlay with the diagnostics as text, and the fix removes it;
 // --navigate-to-changed takes the browser to the edited page. MEDSITE_BIN is
-// the binary; the site is a temporary copy of the fixture theme and a few pages.
+// the binary, run in the site's folder; the site is a temporary copy of the
+// fixture theme and a few pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -39,7 +40,10 @@ before(async () => {
   await write('content/_index.md', page('Home', 'Welcome.'));
   await write('content/long.md', page('Long', `Version one.\n\n${LONG}`));
   await write('content/other.md', page('Other', 'Other page.'));
-  server = spawn(MEDSITE, ['serve', '--root', site, '--port', '0', '--navigate-to-changed'], {
+  // Run from the site's folder without --root, as users run it: a relative
+  // root once kept stylesheet edits out of the preview.
+  server = spawn(MEDSITE, ['serve', '--port', '0', '--navigate-to-changed'], {
+    cwd: site,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
