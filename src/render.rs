@@ -464,7 +464,7 @@ pub fn render_jobs(
         return Err(errors);
     }
     let summaries = context::Summaries::new(site);
-    let results: Vec<Result<(String, Content), (Diagnostic, &str)>> = jobs
+    let results: Vec<JobResult<'_>> = jobs
         .par_iter()
         .map(|job| {
             // Sized for the page's own HTML plus its template, so the
@@ -486,10 +486,10 @@ pub fn render_jobs(
                 (job.output.clone(), Content::Bytes(bytes))
             })
             .map_err(|error| {
-                (
+                Box::new((
                     templates.diagnostic(&error, None),
                     source_of(site, job.target),
-                )
+                ))
             })
         })
         .collect();
@@ -499,12 +499,16 @@ pub fn render_jobs(
     for result in results {
         match result {
             Ok((path, content)) => add(&mut output, owners, path, content, &mut errors),
-            Err(failure) => failed.push(failure),
+            Err(failure) => failed.push(*failure),
         }
     }
     errors.extend(once_per_template_error(failed));
     finish(output, errors)
 }
+
+/// One rendered output, or the template error it hit and the source it
+/// was rendering.
+type JobResult<'a> = Result<(String, Content), Box<(Diagnostic, &'a str)>>;
 
 /// One diagnostic per template error, however many outputs hit it, saying
 /// which one did (and how many others): a broken base template would

@@ -370,8 +370,8 @@ pub fn build_careers(base_url: Option<&str>) -> tempfile::TempDir {
     out
 }
 
-/// The eight career pages, by slug, in the order the site lists them.
-pub const CAREERS: [&str; 8] = [
+/// The career pages, by slug, in the order the site lists them.
+pub const CAREERS: [&str; 9] = [
     "surgical-technologist",
     "dialysis-technician",
     "emergency-medical-technician",
@@ -380,4 +380,5 @@ pub const CAREERS: [&str; 8] = [
     "diagnostic-medical-sonographer",
     "dental-hygienist",
     "pharmacy-technician",
+    "medical-equipment-repairer",
 ];
