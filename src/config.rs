@@ -1,4 +1,4 @@
-//! `site.toml` in two stages: [`RawConfig`] mirrors the file exactly (serde,
+//! `site.toml` in two stages: `RawConfig` mirrors the file exactly (serde,
 //! unknown keys refused), [`Config`] is what the rest of medsite uses, with
 //! defaults filled in and values checked.
 
@@ -229,11 +229,6 @@ impl Config {
         let text = crate::fs::read_to_string(&path)
             .map_err(|error| vec![Diagnostic::error(CONFIG_FILE, "config", error.to_string())])?;
         Config::parse(&text)
-    }
-
-    /// A small configuration for unit tests.
-    pub fn for_test() -> Config {
-        Config::parse("title = \"Test site\"\n").expect("the test configuration is valid")
     }
 
     /// Pages per list page of the section in `folder`, if it paginates.

@@ -1197,18 +1197,8 @@ fn render_markdown(
 }
 
 /// What a link destination written in `folder` (relative to `content/`)
-/// becomes on the page at `page_path`.
-pub fn resolve_link(
-    dest: &str,
-    folder: &str,
-    page_path: &str,
-    targets: &HashMap<String, String>,
-) -> LinkTarget {
-    resolve_link_with(dest, folder, page_path, &|key| targets.get(key).cloned())
-}
-
-/// [`resolve_link`] with the lookup of a content file's site path given
-/// as a function, so that a rendering can record what it looked up.
+/// becomes on the page at `page_path`, the lookup of a content file's site
+/// path given as a function so that a rendering can record what it looked up.
 fn resolve_link_with(
     dest: &str,
     folder: &str,

@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub use front_matter::FrontMatter;
 pub use load::{
     BodyEdit, ContentCache, LoadOptions, is_editor_temporary, is_skipped_static, linked_source,
-    load, resolve_link,
+    load,
 };
 
 use crate::config::Config;
