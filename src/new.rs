@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::build::Failure;
 use crate::config::{self, Config};
 use crate::content::front_matter;
 use crate::diagnostics::Diagnostic;
+use crate::failure::Failure;
 use crate::schema::{PLACEHOLDER, SectionSchema};
 
 /// Used when neither the site nor the theme has an archetype.
@@ -327,7 +327,7 @@ fn with_missing_fields(text: &str, value: &Value, completed: &Value) -> Option<S
         return None;
     }
     let split = front_matter::split(text).ok()?;
-    if split.format != Some(front_matter::Format::Yaml) {
+    if split.format != Some(crate::locate::Format::Yaml) {
         return None;
     }
     let added: Map<String, Value> = all

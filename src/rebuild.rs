@@ -19,24 +19,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, Failure};
+use crate::build::{self, BuildOptions};
 use crate::content::{ContentCache, LoadOptions, Page, Section, Site};
 use crate::context;
 use crate::diagnostics::Diagnostic;
+use crate::failure::Failure;
 use crate::output;
 use crate::render::{self, Content, Job, Output, Target};
 use crate::search;
 use crate::templates::Templates;
-
-/// What a rebuild needs to know, free of any CLI library.
-#[derive(Debug, Clone, Default)]
-pub struct RebuildOptions {
-    pub root: PathBuf,
-    /// Defaults to `<root>/dist`.
-    pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-}
 
 /// What changed on disk, as `watch` classified it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -119,7 +110,7 @@ struct Built {
 
 /// Keeps a site loaded between rebuilds.
 pub struct Rebuilder {
-    options: RebuildOptions,
+    options: BuildOptions,
     output_dir: PathBuf,
     /// Read on the first rebuild, so that starting up stays quick.
     cache: Option<ContentCache>,
@@ -144,7 +135,7 @@ struct SearchIndex {
 
 impl Rebuilder {
     /// Checks the output folder and reads the content; builds nothing yet.
-    pub fn new(options: RebuildOptions) -> Result<Rebuilder, Failure> {
+    pub fn new(options: BuildOptions) -> Result<Rebuilder, Failure> {
         let output_dir = build::output_folder(&options.root, options.output.as_deref())?;
         build::load_config(&options.root, options.base_url.as_deref())
             .map(|_| ())

@@ -12,8 +12,8 @@ use std::path::{Component, Path};
 use serde_json::Value;
 
 use crate::config::{self, Config};
-use crate::content::locate::{FieldPath, Segment};
 use crate::diagnostics::Diagnostic;
+use crate::locate::{FieldPath, Segment};
 
 /// A front-matter text starting with this is a placeholder to replace, as
 /// `medsite new` writes them: build warns about it, check refuses it.

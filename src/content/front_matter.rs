@@ -16,17 +16,12 @@ use gray_matter::engine::{Engine, JSON, TOML, YAML};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::locate::Format;
+
 /// Front matter larger than this is refused before parsing.
 pub const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
 /// Deepest nesting of maps and lists accepted in YAML front matter.
 pub const MAX_YAML_DEPTH: usize = 32;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Yaml,
-    Toml,
-    Json,
-}
 
 /// A file cut into front matter and body. Offsets are bytes into the text
 /// after any byte-order mark.
@@ -264,7 +259,7 @@ pub fn from_value(split: &Split<'_>, value: &Value) -> Result<FrontMatter, Front
         }
         let mut key_path = path.clone();
         key_path.extend(unknown.clone());
-        let offset = locate_key(block, &key_path).map_or(split.block_offset, in_block);
+        let offset = crate::locate::locate_key(block, &key_path).map_or(split.block_offset, in_block);
         let dotted = key_path.join(".");
         let message = match unknown {
             Some(name) if path.is_empty() => {
@@ -473,45 +468,6 @@ fn check_json_duplicates(block: &str) -> Result<(), serde_json::Error> {
     Unique.deserialize(&mut deserializer)
 }
 
-/// Finds the byte offset (in `block`) of the key at the end of `path`,
-/// looking for each segment after the previous one. Works for YAML
-/// (`key:`), TOML (`key =`, `[a.key]`) and JSON (`"key":`).
-pub fn locate_key(block: &str, path: &[String]) -> Option<usize> {
-    let mut search_from = 0;
-    let mut found = None;
-    for key in path {
-        let mut offset = search_from;
-        let mut hit = None;
-        for line in block[search_from..].split_inclusive('\n') {
-            let content = line.trim_start().trim_start_matches("- ");
-            let lead = line.len() - content.len();
-            let bare = content.trim_start_matches(['"', '\'']);
-            if let Some(rest) = bare.strip_prefix(key.as_str()) {
-                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-                if rest.starts_with(':') || rest.starts_with('=') {
-                    hit = Some(offset + lead);
-                    break;
-                }
-            }
-            if content.starts_with('[') {
-                let header = content
-                    .trim_start_matches('[')
-                    .trim_end()
-                    .trim_end_matches(']');
-                if header.rsplit('.').next().map(str::trim) == Some(key.as_str()) {
-                    hit = Some(offset + lead);
-                    break;
-                }
-            }
-            offset += line.len();
-        }
-        let hit = hit?;
-        found = Some(hit);
-        search_from = hit;
-    }
-    found
-}
-
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split_inclusive('\n')
@@ -603,13 +559,5 @@ mod tests {
         let error = parse(&split).unwrap_err();
         assert!(error.message.starts_with("`weight`:"), "{}", error.message);
         assert_eq!(&text[error.offset..error.offset + 6], "weight");
-    }
-
-    #[test]
-    fn nested_key_is_located_after_its_parent() {
-        let block = "title: x\nextra:\n  stats:\n    title: 3\n";
-        let offset = locate_key(block, &["extra".into(), "stats".into(), "title".into()]).unwrap();
-        assert_eq!(&block[offset..offset + 5], "title");
-        assert!(offset > 10);
     }
 }

@@ -20,12 +20,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use super::front_matter::{self, Format, FrontMatter, Split};
-use super::locate::{self, Segment};
+use super::front_matter::{self, FrontMatter, Split};
 use super::paths;
 use super::{Page, Section, Site, TaxonomyTerms, Term};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
+use crate::locate::{self, Format, Segment};
 use crate::markdown::{self, LinkTarget, Rendered};
 use crate::schema::Schemas;
 
@@ -65,7 +65,7 @@ impl ParsedFile {
     fn at_key(&self, path: &[&str], code: &'static str, message: String) -> Diagnostic {
         let block = &self.text[self.block_offset..self.block_offset + self.block_len];
         let keys: Vec<String> = path.iter().map(|s| s.to_string()).collect();
-        let offset = front_matter::locate_key(block, &keys)
+        let offset = locate::locate_key(block, &keys)
             .map_or(self.block_offset.saturating_sub(1), |o| {
                 self.block_offset + o
             });

@@ -3,7 +3,6 @@
 
 pub mod front_matter;
 mod load;
-pub mod locate;
 pub mod paths;
 
 use std::path::PathBuf;

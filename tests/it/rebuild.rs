@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use medsite::build::{BuildOptions, Failure};
-use medsite::rebuild::{Outcome, RebuildOptions, Rebuilder};
+use medsite::build::BuildOptions;
+use medsite::failure::Failure;
+use medsite::rebuild::{Outcome, Rebuilder};
 use medsite::watch::classify;
 
 use crate::support::{TempSite, read_tree, try_read_output};
@@ -371,9 +372,9 @@ impl Harness {
     fn new(site: &TempSite) -> Harness {
         let root = std::fs::canonicalize(site.path()).unwrap();
         let fresh = tempfile::tempdir().unwrap();
-        let rebuilder = Rebuilder::new(RebuildOptions {
+        let rebuilder = Rebuilder::new(BuildOptions {
             root: root.clone(),
-            ..RebuildOptions::default()
+            ..BuildOptions::default()
         })
         .unwrap();
         Harness {

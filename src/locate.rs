@@ -6,11 +6,17 @@
 //! events, whose marks are exact; TOML is read with `toml`'s spanned
 //! parser. Both see the same block that was already parsed successfully,
 //! so they only fail on exotic input, and callers fall back to the
-//! key-only [`super::front_matter::locate_key`] or to the fence.
+//! key-only [`locate_key`] or to the fence.
 
 use std::fmt;
 
-use super::front_matter::Format;
+/// The language of a front-matter block (or of `site.toml`: TOML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Toml,
+    Json,
+}
 
 /// One step into a front-matter value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +79,7 @@ pub fn offset_in_file(
                         Segment::Index(_) => None,
                     })
                     .collect();
-                super::front_matter::locate_key(block, &keys)
+                locate_key(block, &keys)
             })
     });
     found.map_or(0, |offset| block_offset + offset)
@@ -199,6 +205,45 @@ fn toml_position(block: &str, path: &[Segment]) -> Option<usize> {
         };
     }
     offset
+}
+
+/// Finds the byte offset (in `block`) of the key at the end of `path`,
+/// looking for each segment after the previous one. Works for YAML
+/// (`key:`), TOML (`key =`, `[a.key]`) and JSON (`"key":`).
+pub fn locate_key(block: &str, path: &[String]) -> Option<usize> {
+    let mut search_from = 0;
+    let mut found = None;
+    for key in path {
+        let mut offset = search_from;
+        let mut hit = None;
+        for line in block[search_from..].split_inclusive('\n') {
+            let content = line.trim_start().trim_start_matches("- ");
+            let lead = line.len() - content.len();
+            let bare = content.trim_start_matches(['"', '\'']);
+            if let Some(rest) = bare.strip_prefix(key.as_str()) {
+                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+                if rest.starts_with(':') || rest.starts_with('=') {
+                    hit = Some(offset + lead);
+                    break;
+                }
+            }
+            if content.starts_with('[') {
+                let header = content
+                    .trim_start_matches('[')
+                    .trim_end()
+                    .trim_end_matches(']');
+                if header.rsplit('.').next().map(str::trim) == Some(key.as_str()) {
+                    hit = Some(offset + lead);
+                    break;
+                }
+            }
+            offset += line.len();
+        }
+        let hit = hit?;
+        found = Some(hit);
+        search_from = hit;
+    }
+    found
 }
 
 #[cfg(test)]
