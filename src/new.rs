@@ -107,9 +107,9 @@ pub fn run(options: &NewOptions) -> Result<Created, Failure> {
     let mut text = fill(&template, &options.title, &slug, section, &date);
     let value = parse_front_matter(&archetype, &text)?;
     let schema = match config.sections.get(section).and_then(|s| s.schema.as_ref()) {
-        Some(schema) => {
-            Some(SectionSchema::load(root, schema).map_err(|d| Failure::Content(vec![d]))?)
-        }
+        Some(schema) => Some(
+            SectionSchema::load(root, section, schema).map_err(|d| Failure::Content(vec![d]))?,
+        ),
         None => None,
     };
     let value = match &schema {

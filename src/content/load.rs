@@ -63,13 +63,7 @@ impl ParsedFile {
 
     /// A diagnostic at the front-matter key `path` (or at the fence).
     fn at_key(&self, path: &[&str], code: &'static str, message: String) -> Diagnostic {
-        let block = &self.text[self.block_offset..self.block_offset + self.block_len];
-        let keys: Vec<String> = path.iter().map(|s| s.to_string()).collect();
-        let offset = locate::locate_key(block, &keys)
-            .map_or(self.block_offset.saturating_sub(1), |o| {
-                self.block_offset + o
-            });
-        Diagnostic::error(&self.display, code, message).at_offset(&self.text, offset)
+        self.at_path(&locate::keys(path), code, message)
     }
 
     /// A diagnostic at the element `path` (keys and list indexes) of the

@@ -206,3 +206,107 @@ fn all_errors_are_reported_and_the_previous_dist_is_kept() {
         "the failed build changed dist/"
     );
 }
+
+/// Builds a site whose `site.toml` is `config` (with the fixture theme) and
+/// returns stderr; the build must fail with exit 1.
+fn failing_build_with_config(config: &str) -> String {
+    let site = TempSite::with_theme(&[HOME]);
+    site.write("site.toml", config);
+    let output = site.build(&["--quiet"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    stderr(&output)
+}
+
+const ACCENTED: &str = "Ça va à l’école";
+
+#[test]
+fn duplicate_yaml_key_after_accented_letters_points_at_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("---\ntitle: A\ndescription: {ACCENTED}\nweight: 2\ntitle: B\n---\n"),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:5:1: error: duplicate key `title`: it is already set above in this map\n  |\n5 | title: B\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn yaml_syntax_error_after_accented_letters_points_at_the_line_in_the_file() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("---\ntitle: A\ndescription: [{ACCENTED}\nweight: 2\n---\nBody\n"),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:4:7: error: invalid YAML: illegal placement of ':' indicator\n  |\n4 | weight: 2\n  |       ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn duplicate_toml_key_after_accented_letters_points_at_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!(
+            "+++\ntitle = \"A\"\ndescription = \"{ACCENTED}\"\nweight = 2\ntitle = \"B\"\n+++\n"
+        ),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:5:1: error: invalid TOML front matter: duplicate key\n  |\n5 | title = \"B\"\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+/// serde_json reports a duplicate key at its closing quote (as
+/// docs/bad-input.md shows); counted in characters, not bytes.
+#[test]
+fn duplicate_json_key_after_accented_letters_points_past_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!(
+            "{{\n  \"title\": \"A\",\n  \"description\": \"{ACCENTED}\",\n  \"weight\": 2,\n  \"title\": \"B\"\n}}\nBody\n"
+        ),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:5:9: error: invalid JSON front matter: duplicate key `title`\n  |\n5 |   \"title\": \"B\"\n  |         ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+/// serde_json reports a duplicate key at its closing quote (as
+/// docs/bad-input.md shows); counted in characters, not bytes.
+#[test]
+fn duplicate_json_key_on_one_line_after_accented_letters_points_past_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("{{\"description\": \"{ACCENTED}\", \"title\": \"A\", \"title\": \"B\"}}\nBody\n"),
+    )]);
+    assert_eq!(
+        shown,
+        format!(
+            "content/a.md:1:56: error: invalid JSON front matter: duplicate key `title`\n  |\n1 | {{\"description\": \"{ACCENTED}\", \"title\": \"A\", \"title\": \"B\"}}\n  |                                                        ^\n\nerror: build failed with 1 error\n"
+        )
+    );
+}
+
+#[test]
+fn paginate_by_zero_in_a_second_section_table_points_at_that_table() {
+    let shown = failing_build_with_config(
+        "title = \"T\"\ntheme = \"fixture\"\n[sections.careers]\npaginate_by = 2\n[sections.guides]\npaginate_by = 0\n",
+    );
+    assert_eq!(
+        shown,
+        "site.toml:6:1: error: section `guides`: `paginate_by` must be at least 1 (leave it out to list every page)\n  |\n6 | paginate_by = 0\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn paginate_by_zero_in_a_second_taxonomy_points_at_that_taxonomy() {
+    let shown = failing_build_with_config(
+        "title = \"T\"\ntheme = \"fixture\"\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n[[taxonomies]]\nname = \"roles\"\npaginate_by = 0\n",
+    );
+    assert_eq!(
+        shown,
+        "site.toml:8:1: error: taxonomy `roles`: `paginate_by` must be at least 1 (leave it out to list every page)\n  |\n8 | paginate_by = 0\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
