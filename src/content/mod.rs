@@ -1,11 +1,11 @@
 //! The site's content as data: pages, sections and taxonomy terms, loaded
 //! from `content/` and checked, before any template sees them.
 //!
-//! Loading, in named stages: [`walk`] lists `content/`, [`parse`] reads
-//! and parses each Markdown file, [`cache`] keeps both between builds
-//! (`ContentCache`), and [`assemble`] builds the [`Site`] one step per
+//! Loading, in named stages: `walk` lists `content/`, `parse` reads
+//! and parses each Markdown file, `cache` keeps both between builds
+//! (`ContentCache`), and `assemble` builds the [`Site`] one step per
 //! function (sections, schema checks, pages, assets, URLs, order,
-//! [`links`] and Markdown, [`terms`], static files). Every problem becomes
+//! `links` and Markdown, `terms`, static files). Every problem becomes
 //! a [`crate::diagnostics::Diagnostic`]; all are returned together.
 
 mod assemble;
