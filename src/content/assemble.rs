@@ -74,6 +74,8 @@ struct Walked {
     pages: Vec<Arc<ParsedFile>>,
     /// Files that are not Markdown: (path relative to `content/`, file).
     others: Vec<(String, PathBuf)>,
+    /// Markdown files that could not be read or parsed (already reported).
+    failed: Vec<String>,
 }
 
 impl ContentCache {
@@ -105,7 +107,14 @@ impl ContentCache {
         let all_texts = walked.pages.iter().chain(section_texts.iter().flatten());
         check_schemas(&schemas, all_texts, &mut problems);
         let bundles = bundle_folders(&walked.pages);
+        let mut failed = walked.failed;
+        let page_sources: Vec<String> = walked.pages.iter().map(|f| f.source.clone()).collect();
         let (mut pages, page_texts) = pages(walked.pages, &folders, &mut problems);
+        failed.extend(
+            page_sources
+                .into_iter()
+                .filter(|s| !pages.iter().any(|p| &p.source == s)),
+        );
         place_assets(
             walked.others,
             &bundles,
@@ -119,6 +128,7 @@ impl ContentCache {
         let texts = Texts {
             pages: &page_texts,
             sections: &section_texts,
+            failed: &failed,
         };
         self.render_markdown(&mut pages, &mut sections, texts, &config, &mut problems);
         let taxonomies = super::terms::taxonomies(&config, &mut pages, &page_texts, &mut problems);
@@ -151,7 +161,10 @@ fn sort_entries(
                 walked.pages.push(Arc::clone(file));
             }
             Entry::Markdown(Ok(_)) => {}
-            Entry::Markdown(Err(diagnostic)) => problems.errors.push(diagnostic.clone()),
+            Entry::Markdown(Err(diagnostic)) => {
+                problems.errors.push(diagnostic.clone());
+                walked.failed.push(key.0.clone());
+            }
             Entry::Other(path) => walked.others.push((key.0.clone(), path.clone())),
             Entry::Skipped(diagnostic) => problems.add(diagnostic.clone()),
         }
@@ -572,11 +585,13 @@ pub(super) fn page_order(a: &Page, b: &Page) -> std::cmp::Ordering {
         .then_with(|| a.source.cmp(&b.source))
 }
 
-/// The files the pages and sections came from (same indexes).
+/// The files the pages and sections came from (same indexes), and the
+/// Markdown files that make no page because of an error already reported.
 #[derive(Clone, Copy)]
 struct Texts<'a> {
     pages: &'a [Arc<ParsedFile>],
     sections: &'a [Option<Arc<ParsedFile>>],
+    failed: &'a [String],
 }
 
 impl ContentCache {
@@ -597,6 +612,21 @@ impl ContentCache {
         }
         for section in sections.iter() {
             targets.insert(section.source.clone(), section.path.clone());
+        }
+        // A link to a file with an error is no second error (no cascade):
+        // it resolves to where the page would be, in a build that fails.
+        for source in texts.failed {
+            let stem = source
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(".md");
+            let guess = format!(
+                "{}{}/",
+                folder_path(&parent_folder(source)),
+                paths::segment(stem)
+            );
+            targets.entry(source.clone()).or_insert(guess);
         }
         let to_render: Vec<(&Arc<ParsedFile>, &str)> = (texts.pages.iter())
             .zip(pages.iter())

@@ -36,8 +36,17 @@ pub fn page_slug(value: &str) -> Result<String, String> {
     if slug.is_empty() {
         return Err(format!("slug `{value}` has no letters or digits"));
     }
+    if slug.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "the slug is {} characters long, and file systems allow folder names of at most {MAX_NAME_BYTES}: shorten the `slug`",
+            slug.len()
+        ));
+    }
     Ok(slug)
 }
+
+/// The longest file or folder name most file systems accept, in bytes.
+pub const MAX_NAME_BYTES: usize = 255;
 
 /// Turns an alias such as `/old/path/` or `old.html` into the output file
 /// that will hold the redirect.

@@ -310,3 +310,54 @@ fn paginate_by_zero_in_a_second_taxonomy_points_at_that_taxonomy() {
         "site.toml:8:1: error: taxonomy `roles`: `paginate_by` must be at least 1 (leave it out to list every page)\n  |\n8 | paginate_by = 0\n  | ^\n\nerror: build failed with 1 error\n"
     );
 }
+
+#[test]
+fn a_slug_too_long_for_a_folder_name_is_an_error_at_the_slug() {
+    let slug = "a".repeat(300);
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("---\ntitle: A\nslug: {slug}\n---\n"),
+    )]);
+    assert_eq!(
+        shown,
+        format!(
+            "content/a.md:3:1: error: the slug is 300 characters long, and file systems allow folder names of at most 255: shorten the `slug`\n  |\n3 | slug: {slug}\n  | ^\n\nerror: build failed with 1 error\n"
+        )
+    );
+}
+
+#[test]
+fn a_link_to_a_page_whose_front_matter_fails_is_not_reported_as_missing() {
+    let shown = failing_build(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nSee [the nurse page](@/careers/nurse.md).\n",
+        ),
+        (
+            "content/careers/nurse.md",
+            "---\ntitel: Nurse\n---\nText.\n",
+        ),
+    ]);
+    assert_eq!(
+        shown,
+        "content/careers/nurse.md:2:1: error: unknown front matter field `titel` (did you mean `title`?); put your own fields under `extra`\n  |\n2 | titel: Nurse\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn a_link_to_a_page_without_a_title_is_not_reported_as_missing() {
+    let shown = failing_build(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nSee [the nurse page](@/careers/nurse.md).\n",
+        ),
+        (
+            "content/careers/nurse.md",
+            "---\ndescription: Nurse\n---\nText.\n",
+        ),
+    ]);
+    assert_eq!(
+        shown,
+        "content/careers/nurse.md:1:1: error: the page has no `title` in its front matter\n  |\n1 | ---\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}

@@ -232,6 +232,7 @@ fn links_resolve_to_relative_urls_and_renderings_are_reused() {
     let texts = Texts {
         pages: &texts,
         sections: &section_texts,
+        failed: &[],
     };
     cache.render_markdown(&mut pages, &mut sections, texts, &config(""), &mut problems);
     assert!(
@@ -256,5 +257,33 @@ fn links_resolve_to_relative_urls_and_renderings_are_reused() {
     assert!(
         Arc::ptr_eq(&first, &pages[0].rendered),
         "the cached rendering was not reused"
+    );
+}
+
+#[test]
+fn a_link_to_a_file_with_an_error_is_no_second_error() {
+    let (mut sections, mut pages, texts, mut problems) = site_parts(&[(
+        "a.md",
+        "---\ntitle: A\n---\nSee [broken](@/careers/nurse.md).\n",
+    )]);
+    let mut cache = ContentCache {
+        root: PathBuf::from("/site"),
+        entries: BTreeMap::new(),
+        markdown: HashMap::new(),
+    };
+    let failed = vec!["careers/nurse.md".to_string()];
+    let section_texts = vec![None];
+    let texts = Texts {
+        pages: &texts,
+        sections: &section_texts,
+        failed: &failed,
+    };
+    cache.render_markdown(&mut pages, &mut sections, texts, &config(""), &mut problems);
+    assert_eq!(messages(&problems), Vec::<String>::new());
+    assert!(
+        pages[0]
+            .rendered
+            .html
+            .contains("href=\"../careers/nurse/\"")
     );
 }
