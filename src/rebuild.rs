@@ -249,42 +249,7 @@ impl Rebuilder {
             &self.output_dir,
         )?;
 
-        let changes = match &self.built {
-            None => {
-                let mut full = rendered;
-                for (path, source) in &outputs {
-                    if let Some(source) = source {
-                        full.files
-                            .insert(path.clone(), Content::Copy(source.clone()));
-                    }
-                }
-                output::write(&full, &self.output_dir)
-                    .map_err(|error| Failure::Io(error.to_string()))?;
-                output::Changes::default()
-            }
-            Some(built) => {
-                for (path, source) in &outputs {
-                    let Some(source) = source else { continue };
-                    let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
-                    if pending.everything
-                        || is_new
-                        || pending.paths.iter().any(|p| source.starts_with(p))
-                    {
-                        rendered
-                            .files
-                            .insert(path.clone(), Content::Copy(source.clone()));
-                    }
-                }
-                let removed: Vec<String> = built
-                    .outputs
-                    .keys()
-                    .filter(|path| !outputs.contains_key(*path))
-                    .cloned()
-                    .collect();
-                output::update(&rendered, &removed, &self.output_dir)
-                    .map_err(|error| Failure::Io(error.to_string()))?
-            }
-        };
+        let changes = self.write(rendered, &outputs, &pending)?;
 
         let changed_pages = changed_pages(&site, &pending.content);
         let outcome = Outcome {
@@ -316,6 +281,53 @@ impl Rebuilder {
         }
         self.pending = Change::default();
         Ok(outcome)
+    }
+
+    /// Writes a rebuild: the whole output the first time (with every file
+    /// to copy), else only the rendered files, the copies that are new or
+    /// whose source changed, and the removal of outputs that are gone.
+    fn write(
+        &self,
+        mut rendered: Output,
+        outputs: &BTreeMap<String, Option<PathBuf>>,
+        pending: &Change,
+    ) -> Result<output::Changes, Failure> {
+        Ok(match &self.built {
+            None => {
+                let mut full = rendered;
+                for (path, source) in outputs {
+                    if let Some(source) = source {
+                        full.files
+                            .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                output::write(&full, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?;
+                output::Changes::default()
+            }
+            Some(built) => {
+                for (path, source) in outputs {
+                    let Some(source) = source else { continue };
+                    let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
+                    if pending.everything
+                        || is_new
+                        || pending.paths.iter().any(|p| source.starts_with(p))
+                    {
+                        rendered
+                            .files
+                            .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                let removed: Vec<String> = built
+                    .outputs
+                    .keys()
+                    .filter(|path| !outputs.contains_key(*path))
+                    .cloned()
+                    .collect();
+                output::update(&rendered, &removed, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?
+            }
+        })
     }
 
     /// The quick path for text edits that leave front matter alone (see
