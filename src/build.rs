@@ -82,12 +82,26 @@ pub fn load(
         || Templates::load(root, theme.as_deref()),
     );
     match (site, templates) {
-        (Ok((site, warnings)), Ok(templates)) => Ok((site, templates, warnings)),
+        (Ok((mut site, warnings)), Ok(templates)) => {
+            expand_components(&mut site, &templates)?;
+            Ok((site, templates, warnings))
+        }
         (site, templates) => {
             let mut errors = site.err().unwrap_or_default();
             errors.extend(templates.err().unwrap_or_default());
             Err(Failure::Content(errors))
         }
+    }
+}
+
+/// Renders the components that pages call from Markdown, now that the
+/// templates that define them are loaded.
+pub fn expand_components(site: &mut Site, templates: &Templates) -> Result<(), Failure> {
+    let errors = crate::components::expand(site, &templates.tera);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Content(errors))
     }
 }
 

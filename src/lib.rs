@@ -17,6 +17,7 @@
 
 pub mod build;
 pub mod check;
+pub mod components;
 pub mod config;
 pub mod content;
 pub mod context;

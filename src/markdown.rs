@@ -72,6 +72,8 @@ pub struct Link {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkdownProblem {
     pub offset: usize,
+    /// Stable kind, e.g. `broken-link`, for the diagnostic.
+    pub code: &'static str,
     pub message: String,
     /// Errors fail the build; warnings (a dropped `javascript:` link) do not.
     pub is_error: bool,
@@ -89,6 +91,9 @@ pub struct Rendered {
     /// Every link and image destination, in source order.
     pub links: Vec<Link>,
     pub problems: Vec<MarkdownProblem>,
+    /// Theme components called from the Markdown; `html` and `summary`
+    /// hold a placeholder for each until [`crate::components::expand`].
+    pub components: Vec<crate::components::Call>,
 }
 
 /// A heading being collected: level, explicit id, classes, inner events.
@@ -101,6 +106,17 @@ pub fn render(
     resolve: &dyn Fn(&str) -> LinkTarget,
 ) -> Rendered {
     let mut rendered = Rendered::default();
+    let (source, calls, malformed) = crate::components::extract(source);
+    let source = source.as_str();
+    rendered.components = calls;
+    rendered
+        .problems
+        .extend(malformed.into_iter().map(|m| MarkdownProblem {
+            offset: m.offset,
+            code: "component",
+            message: m.message,
+            is_error: true,
+        }));
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut summary_end = None;
     let mut flat_headings: Vec<(u8, String, String)> = Vec::new();
@@ -121,6 +137,7 @@ pub fn render(
             {
                 rendered.problems.push(MarkdownProblem {
                     offset: range.start,
+                    code: "script-url",
                     message: format!("`{dest_url}` is a script URL: the link was left out"),
                     is_error: false,
                 });
@@ -316,6 +333,7 @@ fn rewrite<'a>(
         LinkTarget::Broken(message) => {
             problems.push(MarkdownProblem {
                 offset,
+                code: "broken-link",
                 message,
                 is_error: true,
             });

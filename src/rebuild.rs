@@ -199,7 +199,10 @@ impl Rebuilder {
         };
         // Content and template problems are reported together, as by `build`.
         let (site, templates, warnings) = match (cache.assemble(config, &options), templates) {
-            (Ok((site, warnings)), Ok(templates)) => (site, templates, warnings),
+            (Ok((mut site, warnings)), Ok(templates)) => {
+                build::expand_components(&mut site, &templates)?;
+                (site, templates, warnings)
+            }
             (site, templates) => {
                 let mut errors = site.err().unwrap_or_default();
                 errors.extend(templates.err().unwrap_or_default());

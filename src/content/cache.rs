@@ -224,7 +224,11 @@ impl ContentCache {
                     }
                 };
             let rendered = render_markdown(&new, page_path, &lookup, site.config.markdown);
-            if !rendered.problems.is_empty() || rendered.rendered.summary != before.summary {
+            // Components are rendered with the templates: the full path.
+            if !rendered.problems.is_empty()
+                || !rendered.rendered.components.is_empty()
+                || rendered.rendered.summary != before.summary
+            {
                 return None;
             }
             staged.push((key, new, target, rendered));

@@ -63,13 +63,17 @@ pub(super) fn render_markdown(
         .into_iter()
         .map(|p| {
             let diagnostic = if p.is_error {
-                Diagnostic::error(&file.display, "broken-link", p.message)
+                Diagnostic::error(&file.display, p.code, p.message)
             } else {
-                Diagnostic::warning(&file.display, "script-url", p.message)
+                Diagnostic::warning(&file.display, p.code, p.message)
             };
             diagnostic.at_offset(&file.text, file.body_offset + p.offset)
         })
         .collect();
+    for call in &mut rendered.components {
+        let at = Diagnostic::error(&file.display, "component", "");
+        call.at = Some(at.at_offset(&file.text, file.body_offset + call.offset));
+    }
     CachedMarkdown {
         file: Arc::clone(file),
         page_path: page_path.to_string(),

@@ -237,6 +237,11 @@ fn section_schema_accepts_valid_yaml_toml_and_json_front_matter() {
 }
 
 #[test]
+fn components_called_from_markdown_in_text_lists_tables_links_and_summaries() {
+    check_fixture("components", &[]);
+}
+
+#[test]
 fn search_index_and_search_page_listing_every_page() {
     check_fixture("search", &[]);
 }
