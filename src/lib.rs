@@ -29,6 +29,8 @@ pub mod locate;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod pagination;
+pub mod plan;
 pub mod progress;
 pub mod rebuild;
 pub mod render;

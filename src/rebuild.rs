@@ -25,7 +25,8 @@ use crate::context;
 use crate::diagnostics::Diagnostic;
 use crate::failure::Failure;
 use crate::output;
-use crate::render::{self, Content, Job, Output, Target};
+use crate::plan::{self, Job, Owner, Plan, Target};
+use crate::render::{self, Content, Output};
 use crate::search;
 use crate::templates::Templates;
 
@@ -105,10 +106,8 @@ impl std::fmt::Display for Outcome {
 struct Built {
     site: Site,
     templates: Templates,
-    /// Every templated output of `site`.
-    plan: Vec<Job>,
-    /// Every output path, with the file it is copied from (if it is a copy).
-    outputs: BTreeMap<String, Option<PathBuf>>,
+    /// Every output of `site` with its owner, the search index included.
+    plan: Plan,
 }
 
 /// Keeps a site loaded between rebuilds.
@@ -207,18 +206,22 @@ impl Rebuilder {
             }
         };
 
-        let plan = render::plan(&site);
-        let mut outputs: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
-        check_outputs(&site, &plan, &mut outputs)?;
+        // A partial render must fail exactly when a full one would.
+        let (mut plan, mut errors) = plan::plan(&site);
+        if !errors.is_empty() {
+            crate::diagnostics::sort(&mut errors);
+            errors.dedup();
+            return Err(Failure::Content(errors));
+        }
         let jobs = match &self.built {
             Some(built) if !pending.everything && !pending.templates => {
                 let tainted = Tainted {
                     by_sections: built.templates.calling("get_section"),
                     by_pages: built.templates.calling("get_pages"),
                 };
-                affected_jobs(&built.site, &site, &tainted, &plan)
+                affected_jobs(&built.site, &site, &tainted, &plan.jobs)
             }
-            _ => plan.clone(),
+            _ => plan.jobs.clone(),
         };
         let tera = render::site_tera(&site, &templates);
         let mut rendered =
@@ -226,25 +229,22 @@ impl Rebuilder {
         let pages_rendered = jobs
             .iter()
             .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
-        let index_prefix = format!("{}/", search::FOLDER);
         let pages_removed = self.built.as_ref().is_some_and(|built| {
             built.site.pages.len() + built.site.sections.len()
                 != site.pages.len() + site.sections.len()
-                || built
-                    .outputs
-                    .keys()
-                    .any(|path| !path.starts_with(&index_prefix) && !outputs.contains_key(path))
+                || built.plan.owners.iter().any(|(path, owner)| {
+                    *owner != Owner::SearchIndex && !plan.owners.contains_key(path)
+                })
         });
-        let previous = self.built.as_ref().map(|built| &built.outputs);
+        let previous = self.built.as_ref().map(|built| &built.plan.owners);
         // Known again only once the output is written.
         let fingerprint = self.search.fingerprint.take();
         let indexed = add_search_index(
             &site,
-            &plan,
+            &mut plan,
             &mut rendered,
-            &mut outputs,
             Previous {
-                outputs: previous,
+                owners: previous,
                 fingerprint,
                 pages_unchanged: !pages_rendered && !pages_removed,
             },
@@ -252,7 +252,7 @@ impl Rebuilder {
             &self.output_dir,
         )?;
 
-        let changes = self.write(rendered, &outputs, &pending)?;
+        let changes = self.write(rendered, &plan, &pending)?;
 
         let changed_pages = changed_pages(&site, &pending.content);
         let outcome = Outcome {
@@ -262,7 +262,7 @@ impl Rebuilder {
             changed_pages,
             rendered: jobs.len(),
             indexed: indexed.ran,
-            files: outputs.len(),
+            files: plan.owners.len(),
             warnings: if warnings == self.warned {
                 Vec::new()
             } else {
@@ -276,7 +276,6 @@ impl Rebuilder {
             site,
             templates,
             plan,
-            outputs,
         });
         // Freeing a large site takes a while: not on the way to the browser.
         if let Some(previous) = previous {
@@ -292,26 +291,26 @@ impl Rebuilder {
     fn write(
         &self,
         mut rendered: Output,
-        outputs: &BTreeMap<String, Option<PathBuf>>,
+        plan: &Plan,
         pending: &Change,
     ) -> Result<output::Changes, Failure> {
         Ok(match &self.built {
             None => {
                 let mut full = rendered;
-                for (path, source) in outputs {
-                    if let Some(source) = source {
-                        full.files
-                            .insert(path.clone(), Content::Copy(source.clone()));
-                    }
+                for (path, source) in plan.copies() {
+                    full.files
+                        .insert(path.clone(), Content::Copy(source.clone()));
                 }
                 output::write(&full, &self.output_dir)
                     .map_err(|error| Failure::Io(error.to_string()))?;
                 output::Changes::default()
             }
             Some(built) => {
-                for (path, source) in outputs {
-                    let Some(source) = source else { continue };
-                    let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
+                for (path, source) in plan.copies() {
+                    let is_new = !matches!(
+                        built.plan.owners.get(path),
+                        Some(Owner::Copy(before)) if before == source
+                    );
                     let in_site = source.strip_prefix(&self.options.root).unwrap_or(source);
                     if pending.everything
                         || is_new
@@ -323,9 +322,10 @@ impl Rebuilder {
                     }
                 }
                 let removed: Vec<String> = built
-                    .outputs
+                    .plan
+                    .owners
                     .keys()
-                    .filter(|path| !outputs.contains_key(*path))
+                    .filter(|path| !plan.owners.contains_key(*path))
                     .cloned()
                     .collect();
                 output::update(&rendered, &removed, &self.output_dir)
@@ -369,6 +369,7 @@ impl Rebuilder {
             .collect();
         let jobs: Vec<Job> = built
             .plan
+            .jobs
             .iter()
             .filter(|job| match job.target {
                 Target::Page(i) => edit.pages.contains(&i),
@@ -397,12 +398,12 @@ impl Rebuilder {
             .collect();
         let tera = render::site_tera(site, &built.templates);
         // Only the search index's files can come and go on this path.
-        let index_prefix = format!("{}/", search::FOLDER);
-        let before: BTreeMap<String, Option<PathBuf>> = built
-            .outputs
+        let before: BTreeMap<String, Owner> = built
+            .plan
+            .owners
             .iter()
-            .filter(|(path, _)| path.starts_with(&index_prefix))
-            .map(|(path, source)| (path.clone(), source.clone()))
+            .filter(|(_, owner)| **owner == Owner::SearchIndex)
+            .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
         // Known again only once the output is written.
         let fingerprint = self.search.fingerprint.take();
@@ -411,11 +412,10 @@ impl Rebuilder {
             .and_then(|mut rendered| {
                 add_search_index(
                     site,
-                    &built.plan,
+                    &mut built.plan,
                     &mut rendered,
-                    &mut built.outputs,
                     Previous {
-                        outputs: Some(&before),
+                        owners: Some(&before),
                         fingerprint,
                         pages_unchanged: false,
                     },
@@ -435,7 +435,7 @@ impl Rebuilder {
         };
         let removed: Vec<String> = before
             .into_keys()
-            .filter(|path| !built.outputs.contains_key(path))
+            .filter(|path| !built.plan.owners.contains_key(path))
             .collect();
         let changes = match output::update(&rendered, &removed, &self.output_dir) {
             Ok(changes) => changes,
@@ -457,7 +457,7 @@ impl Rebuilder {
                 .collect(),
             rendered: jobs.len(),
             indexed: indexed.ran,
-            files: built.outputs.len(),
+            files: built.plan.owners.len(),
             warnings: Vec::new(),
             elapsed: started.elapsed(),
         }))
@@ -468,11 +468,22 @@ impl Rebuilder {
 /// [`add_search_index`].
 struct Previous<'a> {
     /// Every output of the previous build (`None` for the first build).
-    outputs: Option<&'a BTreeMap<String, Option<PathBuf>>>,
+    owners: Option<&'a BTreeMap<String, Owner>>,
     /// What its index was made from, if known.
     fingerprint: Option<u128>,
     /// No page or section was rendered or removed since.
     pages_unchanged: bool,
+}
+
+impl Previous<'_> {
+    /// The paths of the previous index's files.
+    fn index_files(&self) -> impl Iterator<Item = &String> {
+        self.owners
+            .into_iter()
+            .flatten()
+            .filter(|(_, owner)| **owner == Owner::SearchIndex)
+            .map(|(path, _)| path)
+    }
 }
 
 /// What [`add_search_index`] did.
@@ -484,39 +495,35 @@ struct Indexed {
 }
 
 /// Adds the search index (`search = true` in `site.toml`) to `rendered`
-/// and its files to `outputs`, as `render::render` does for a full build. pagefind has no
-/// incremental API, so every page and section is indexed again, those not
-/// rendered now as they are in the output folder; unless no page changed,
-/// or the pages' HTML is what the previous index was made from: then the
-/// previous index files are kept.
+/// and its files to `plan`, as `render::render` does for a full build.
+/// pagefind has no incremental API, so every page and section is indexed
+/// again, those not rendered now as they are in the output folder; unless
+/// no page changed, or the pages' HTML is what the previous index was made
+/// from: then the previous index files are kept.
 fn add_search_index(
     site: &Site,
-    plan: &[Job],
+    plan: &mut Plan,
     rendered: &mut Output,
-    outputs: &mut BTreeMap<String, Option<PathBuf>>,
     previous: Previous<'_>,
     indexer: &mut Option<search::Indexer>,
     output_dir: &Path,
 ) -> Result<Indexed, Failure> {
-    let prefix = format!("{}/", search::FOLDER);
     if !site.config.search {
         return Ok(Indexed {
             fingerprint: None,
             ran: false,
         });
     }
-    // With search on, the folder belongs to the index (`render::add`
-    // refuses the site's own files there, as in a full build): what is
-    // there is the previous index. With search off it is the site's.
-    outputs.retain(|path, _| !path.starts_with(&prefix));
-    let keep_previous = |outputs: &mut BTreeMap<String, Option<PathBuf>>,
-                         previous: &BTreeMap<String, Option<PathBuf>>| {
-        for path in previous.keys().filter(|p| p.starts_with(&prefix)) {
-            outputs.insert(path.clone(), None);
+    let claim = |plan: &mut Plan, paths: Vec<&String>| -> Result<(), Failure> {
+        let mut errors = plan.add_search_index(site, paths);
+        if errors.is_empty() {
+            return Ok(());
         }
+        crate::diagnostics::sort(&mut errors);
+        Err(Failure::Content(errors))
     };
-    if let Some(before) = previous.outputs.filter(|_| previous.pages_unchanged) {
-        keep_previous(outputs, before);
+    if previous.owners.is_some() && previous.pages_unchanged {
+        claim(plan, previous.index_files().collect())?;
         return Ok(Indexed {
             fingerprint: previous.fingerprint,
             ran: false,
@@ -524,6 +531,7 @@ fn add_search_index(
     }
     let mut texts: Vec<(&str, Cow<'_, str>)> = Vec::new();
     for job in plan
+        .jobs
         .iter()
         .filter(|job| matches!(job.target, Target::Page(_) | Target::Section(_)))
     {
@@ -542,11 +550,10 @@ fn add_search_index(
         .map(|(path, html)| search::Document { path, html })
         .collect();
     let fingerprint = search::fingerprint(site, &documents);
-    if let Some(before) = previous
-        .outputs
-        .filter(|_| previous.fingerprint == Some(fingerprint))
-    {
-        keep_previous(outputs, before);
+    if previous.owners.is_some() && previous.fingerprint == Some(fingerprint) {
+        drop(documents);
+        drop(texts);
+        claim(plan, previous.index_files().collect())?;
         return Ok(Indexed {
             fingerprint: Some(fingerprint),
             ran: false,
@@ -559,72 +566,17 @@ fn add_search_index(
     let files = indexer
         .index(site, &documents)
         .map_err(|d| Failure::Content(vec![d]))?;
+    drop(documents);
     drop(texts);
+    // As `render::render` refuses it: a page or file already there.
+    claim(plan, files.iter().map(|(path, _)| path).collect())?;
     for (path, bytes) in files {
-        // As `render::render` refuses it: a page or file already there.
-        if outputs.insert(path.clone(), None).is_some() {
-            return Err(Failure::Content(vec![Diagnostic::error(
-                "content",
-                "duplicate-url",
-                format!("two outputs would be written to `{path}`"),
-            )]));
-        }
         rendered.files.insert(path, Content::Bytes(bytes));
     }
     Ok(Indexed {
         fingerprint: Some(fingerprint),
         ran: true,
     })
-}
-
-/// Lists every output path (with the file copied there, if any), refusing
-/// what a full render refuses: paths outside the output, and two outputs
-/// on one path. A partial render must fail exactly when a full one would.
-fn check_outputs(
-    site: &Site,
-    plan: &[Job],
-    outputs: &mut BTreeMap<String, Option<PathBuf>>,
-) -> Result<(), Failure> {
-    let mut errors = Vec::new();
-    let mut skeleton = Output::default();
-    let owners = render::Owners { site, jobs: plan };
-    for job in plan {
-        render::add(
-            &mut skeleton,
-            owners,
-            job.output.clone(),
-            Content::Bytes(Vec::new()),
-            &mut errors,
-        );
-    }
-    let copies = site
-        .static_files
-        .iter()
-        .chain(site.sections.iter().flat_map(|s| &s.assets))
-        .chain(site.pages.iter().flat_map(|p| &p.assets));
-    for (path, file) in copies {
-        render::add(
-            &mut skeleton,
-            owners,
-            path.clone(),
-            Content::Copy(file.clone()),
-            &mut errors,
-        );
-    }
-    render::check_folders(&skeleton, owners, &mut errors);
-    if !errors.is_empty() {
-        crate::diagnostics::sort(&mut errors);
-        errors.dedup();
-        return Err(Failure::Content(errors));
-    }
-    for (path, content) in skeleton.files {
-        let source = match content {
-            Content::Copy(source) => Some(source),
-            Content::Bytes(_) => None,
-        };
-        outputs.insert(path, source);
-    }
-    Ok(())
 }
 
 /// Site paths of the pages and sections whose source is `changed` or lies
