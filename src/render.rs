@@ -2,7 +2,7 @@
 //! output, a map of relative paths to bytes. Rendering does no I/O; files
 //! to copy are named, not read.
 //!
-//! It runs in two steps: [`plan`](crate::plan) lists every output file
+//! It runs in two steps: [`plan`] lists every output file
 //! with its owner (a [`Job`]: what it shows, which template, where it
 //! goes; or a file to copy), and [`render_jobs`] renders any subset of
 //! those jobs in parallel. A full build renders the whole plan; a rebuild
