@@ -20,6 +20,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod context;
+pub mod data;
 pub mod diagnostics;
 pub mod feed;
 pub mod fs;

@@ -7,6 +7,8 @@
 //!   ([`affected_jobs`]), and writes only files whose bytes changed.
 //! - A template change reloads the templates and renders every job, but
 //!   reads no content.
+//! - A data change reads `data/` again and re-renders the jobs whose
+//!   template calls `get_data`, with those a content change affects.
 //! - `site.toml`, `schemas/` or `archetypes/` read everything again.
 //!
 //! The site that matches the output folder is kept until a rebuild
@@ -46,6 +48,8 @@ pub struct Change {
     pub everything: bool,
     /// A template of the site or of a theme.
     pub templates: bool,
+    /// A file in `data/`: every data file is read again.
+    pub data: bool,
     /// Paths relative to `content/`, `/`-separated.
     pub content: BTreeSet<String>,
     /// Every changed path, relative to the site folder, for files copied
@@ -57,13 +61,18 @@ pub struct Change {
 
 impl Change {
     pub fn is_empty(&self) -> bool {
-        !self.everything && !self.templates && self.content.is_empty() && self.paths.is_empty()
+        !self.everything
+            && !self.templates
+            && !self.data
+            && self.content.is_empty()
+            && self.paths.is_empty()
     }
 
     /// Adds `other` to this change.
     pub fn merge(&mut self, other: Change) {
         self.everything |= other.everything;
         self.templates |= other.templates;
+        self.data |= other.data;
         self.content.extend(other.content);
         self.paths.extend(other.paths);
     }
@@ -206,11 +215,24 @@ impl Rebuilder {
         let options = LoadOptions {
             drafts: self.options.drafts,
         };
-        // Content and template problems are reported together, as by `build`.
-        let (site, templates, warnings) = match (cache.assemble(config, &options), templates) {
-            (Ok((site, warnings)), Ok(templates)) => (site, templates, warnings),
-            (site, templates) => {
+        let data = match self
+            .built
+            .as_ref()
+            .filter(|_| !pending.everything && !pending.data)
+        {
+            Some(built) => Ok(built.site.data.clone()),
+            None => crate::data::load(&self.options.root, &config).map(std::sync::Arc::new),
+        };
+        // Content, data and template problems are reported together, as by `build`.
+        let (site, templates, warnings) = match (cache.assemble(config, &options), data, templates)
+        {
+            (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
+                site.data = data;
+                (site, templates, warnings)
+            }
+            (site, data, templates) => {
                 let mut errors = site.err().unwrap_or_default();
+                errors.extend(data.err().unwrap_or_default());
                 errors.extend(templates.err().unwrap_or_default());
                 return Err(Failure::Content(errors));
             }
@@ -224,6 +246,7 @@ impl Rebuilder {
                 let tainted = Tainted {
                     by_sections: built.templates.calling("get_section"),
                     by_pages: built.templates.calling("get_pages"),
+                    by_data: built.templates.calling(crate::data::template::FUNCTION),
                 };
                 affected_jobs(&built.site, &site, &tainted, &plan)
             }
@@ -342,6 +365,7 @@ impl Rebuilder {
     ) -> Result<Option<Outcome>, Failure> {
         let only_markdown = !change.everything
             && !change.templates
+            && !change.data
             && !change.content.is_empty()
             && change.content.iter().all(|p| p.ends_with(".md"))
             && change.paths.len() == change.content.len();
@@ -688,6 +712,8 @@ pub struct Tainted {
     /// Templates that call `get_pages` (every page's title, description,
     /// path and section title).
     pub by_pages: BTreeSet<String>,
+    /// Templates that call `get_data` (any data file).
+    pub by_data: BTreeSet<String>,
 }
 
 /// The jobs of `plan` (for `new`) whose output may differ from the one
@@ -789,6 +815,7 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
         .collect();
     let any_section_dirty = section_dirty.iter().any(|&d| d);
     // `get_pages` shows titles, descriptions, paths and section titles.
+    let data_changed = !std::sync::Arc::ptr_eq(&old.data, &new.data) && old.data != new.data;
     let page_index_changed = pages_added_or_removed
         || listing_changed.iter().any(|&c| c)
         || link_changed.iter().any(|&c| c);
@@ -918,6 +945,7 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
             dirty
                 || (any_section_dirty && tainted.by_sections.contains(&job.template))
                 || (page_index_changed && tainted.by_pages.contains(&job.template))
+                || (data_changed && tainted.by_data.contains(&job.template))
         })
         .cloned()
         .collect()

@@ -244,7 +244,8 @@ fn source_of(site: &Site, target: Target) -> &str {
     }
 }
 
-/// A Tera instance that knows the site: the `site` global and `get_section`.
+/// A Tera instance that knows the site: the `site` global, `get_section`,
+/// `get_pages` and `get_data`.
 pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
@@ -255,6 +256,12 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
         // Every page in title order, e.g. for the search page without JavaScript.
         let pages = Value::from_serializable(&context::page_index(site));
         tera.register_function("get_pages", move |_: Kwargs, _: &State| Ok(pages.clone()));
+    }
+    if !templates
+        .calling(crate::data::template::FUNCTION)
+        .is_empty()
+    {
+        crate::data::template::register(&mut tera, &site.data);
     }
     if templates.calling("get_section").is_empty() {
         return tera;

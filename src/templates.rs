@@ -276,6 +276,14 @@ fn register_filters(tera: &mut Tera) {
         },
     );
     tera.register_function(
+        crate::data::template::FUNCTION,
+        |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            Err(tera::Error::message(
+                "get_data is only available while rendering",
+            ))
+        },
+    );
+    tera.register_function(
         "get_section",
         |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
             Err(tera::Error::message(

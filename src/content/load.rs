@@ -1046,6 +1046,7 @@ impl ContentCache {
                 sections,
                 taxonomies,
                 static_files: static_map.into_iter().collect(),
+                data: Default::default(),
             },
             warnings,
         ))
