@@ -67,7 +67,7 @@ pub fn parse(
                 continue;
             }
         };
-        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let start = record_start(text, record.position().map_or(0, |p| p.byte() as usize));
         last_start = start;
         if record.len() != headers.len() {
             let message = format!(
@@ -204,6 +204,15 @@ fn number(cell: &str) -> Option<Value> {
         .map(Value::Number)
 }
 
+/// Where a record really starts: the reader may place it on the line
+/// break before it (the `\n` of a `\r\n`).
+fn record_start(text: &str, mut offset: usize) -> usize {
+    while matches!(text.as_bytes().get(offset), Some(b'\r' | b'\n')) {
+        offset += 1;
+    }
+    offset
+}
+
 /// Byte offset of field `column` (0-based) of the record starting at
 /// `start`, past any leading spaces. Quotes are followed, so a comma or a
 /// line break inside a quoted field does not count.
@@ -306,6 +315,12 @@ mod tests {
             [
                 "3:1: row 2 has 1 field, but the header names 2 columns: every row needs one field per column (quote a field that holds a comma)",
                 "4:1: row 3 has 3 fields, but the header names 2 columns: every row needs one field per column (quote a field that holds a comma)",
+            ]
+        );
+        assert_eq!(
+            errors("a,b\r\n1,2\r\n3\r\n"),
+            [
+                "3:1: row 2 has 1 field, but the header names 2 columns: every row needs one field per column (quote a field that holds a comma)"
             ]
         );
     }
