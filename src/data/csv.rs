@@ -305,6 +305,7 @@ mod tests {
             json!([{"name": "A, B", "note": "say \"hi\""}, {"name": "C", "note": "two\nlines"}])
         );
         assert_eq!(read(""), json!([]));
+        assert_eq!(read("a\n1\n\n2\n"), json!([{"a": 1}, {"a": 2}]));
         assert_eq!(read("a,b\n"), json!([]));
     }
 
