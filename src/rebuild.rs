@@ -246,7 +246,13 @@ impl Rebuilder {
                 let tainted = Tainted {
                     by_sections: built.templates.calling("get_section"),
                     by_pages: built.templates.calling("get_pages"),
-                    by_data: built.templates.calling(crate::data::template::FUNCTION),
+                    by_data: [
+                        crate::data::template::FUNCTION,
+                        crate::data::figures::FUNCTION,
+                    ]
+                    .into_iter()
+                    .flat_map(|function| built.templates.calling(function))
+                    .collect(),
                 };
                 affected_jobs(&built.site, &site, &tainted, &plan)
             }
@@ -712,7 +718,7 @@ pub struct Tainted {
     /// Templates that call `get_pages` (every page's title, description,
     /// path and section title).
     pub by_pages: BTreeSet<String>,
-    /// Templates that call `get_data` (any data file).
+    /// Templates that call `get_data` or `get_fact` (any data file).
     pub by_data: BTreeSet<String>,
 }
 

@@ -245,7 +245,7 @@ fn source_of(site: &Site, target: Target) -> &str {
 }
 
 /// A Tera instance that knows the site: the `site` global, `get_section`,
-/// `get_pages` and `get_data`.
+/// `get_pages`, `get_data` and `get_fact`.
 pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
@@ -262,6 +262,9 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
         .is_empty()
     {
         crate::data::template::register(&mut tera, &site.data);
+    }
+    if !templates.calling(crate::data::figures::FUNCTION).is_empty() {
+        crate::data::figures::register(&mut tera, &site.data);
     }
     if templates.calling("get_section").is_empty() {
         return tera;

@@ -275,14 +275,19 @@ fn register_filters(tera: &mut Tera) {
             ))
         },
     );
-    tera.register_function(
+    for function in [
         crate::data::template::FUNCTION,
-        |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
-            Err(tera::Error::message(
-                "get_data is only available while rendering",
-            ))
-        },
-    );
+        crate::data::figures::FUNCTION,
+    ] {
+        tera.register_function(
+            function,
+            move |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+                Err(tera::Error::message(format!(
+                    "{function} is only available while rendering"
+                )))
+            },
+        );
+    }
     tera.register_function(
         "get_section",
         |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {

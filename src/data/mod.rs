@@ -11,6 +11,7 @@
 //! temporary files, are not data and are left alone.
 
 mod csv;
+pub mod figures;
 pub mod template;
 mod yaml;
 
@@ -61,6 +62,9 @@ pub struct DataFile {
     /// CSV: the header's names, in order, for templates to see the columns
     /// in the file's order. Empty for other formats.
     pub columns: Vec<String>,
+    /// Declared `kind = "figures"`: a map of figures with provenance,
+    /// checked by the built-in schema, read with `get_fact`.
+    pub figures: bool,
 }
 
 /// Every data file of the site, keyed by its path relative to `data/`
@@ -95,13 +99,22 @@ pub fn load(root: &Path, config: &Config) -> Result<DataFiles, Vec<Diagnostic>> 
             errors.push(unbound_file(root, path, &found));
             continue;
         }
-        if let Some(file) = &settings.schema {
-            match SectionSchema::load(root, file) {
-                Ok(schema) => {
-                    schemas.insert(path, schema);
-                }
-                Err(diagnostic) => errors.push(diagnostic),
+        let schema = match (settings.kind.as_deref(), &settings.schema) {
+            (None, None) => continue,
+            (None, Some(file)) => SectionSchema::load(root, file),
+            (Some(figures::KIND), None) if found[path.as_str()] != DataFormat::Csv => {
+                figures::schema()
             }
+            (Some(kind), schema) => {
+                errors.push(bad_kind(root, path, kind, schema.is_some()));
+                continue;
+            }
+        };
+        match schema {
+            Ok(schema) => {
+                schemas.insert(path, schema);
+            }
+            Err(diagnostic) => errors.push(diagnostic),
         }
     }
     let results: Vec<(String, Result<DataFile, Vec<Diagnostic>>)> = found
@@ -113,6 +126,11 @@ pub fn load(root: &Path, config: &Config) -> Result<DataFiles, Vec<Diagnostic>> 
                 .and_then(|text| {
                     let text = crate::content::front_matter::strip_bom(&text);
                     parse(&display, text, format, schemas.get(path.as_str()))
+                })
+                .map(|file| DataFile {
+                    figures: config.data.get(&path).and_then(|s| s.kind.as_deref())
+                        == Some(figures::KIND),
+                    ..file
                 });
             (path, parsed)
         })
@@ -173,7 +191,39 @@ fn unbound_file(root: &Path, path: &str, found: &BTreeMap<String, DataFormat>) -
     } else if DataFormat::of(path).is_none() {
         message.push_str(": data files end in .csv, .json, .toml, .yaml or .yml");
     }
-    let diagnostic = Diagnostic::error(config::CONFIG_FILE, "data-missing", message);
+    at_data_table(
+        root,
+        path,
+        Diagnostic::error(config::CONFIG_FILE, "data-missing", message),
+    )
+}
+
+/// A `kind` that medsite does not know, or `kind = "figures"` where it
+/// cannot apply: an error at the file's `[data."..."]` line.
+fn bad_kind(root: &Path, path: &str, kind: &str, with_schema: bool) -> Diagnostic {
+    let message = if kind != figures::KIND {
+        format!(
+            "`[data.\"{path}\"]`: unknown kind `{kind}`; the only kind is `{}`",
+            figures::KIND
+        )
+    } else if with_schema {
+        format!(
+            "`[data.\"{path}\"]`: a figures file is checked by medsite's built-in schema: leave out `schema`"
+        )
+    } else {
+        format!(
+            "`[data.\"{path}\"]`: a figures file is YAML, JSON or TOML (a figure's source is a map), not CSV"
+        )
+    };
+    at_data_table(
+        root,
+        path,
+        Diagnostic::error(config::CONFIG_FILE, "data-kind", message),
+    )
+}
+
+/// Points `diagnostic` at the `[data."<path>"]` line of `site.toml`.
+fn at_data_table(root: &Path, path: &str, diagnostic: Diagnostic) -> Diagnostic {
     let Ok(text) = crate::fs::read_to_string(&root.join(config::CONFIG_FILE)) else {
         return diagnostic;
     };
@@ -197,7 +247,11 @@ pub fn parse(
     let (value, located) = match format {
         DataFormat::Csv => {
             let (value, columns) = csv::parse(display, text, schema)?;
-            return Ok(DataFile { value, columns });
+            return Ok(DataFile {
+                value,
+                columns,
+                figures: false,
+            });
         }
         DataFormat::Json => match serde_json::from_str::<Value>(text) {
             Ok(value) => (value, Format::Json),
@@ -230,6 +284,7 @@ pub fn parse(
         return Ok(DataFile {
             value,
             columns: Vec::new(),
+            figures: false,
         });
     }
     Err(violations

@@ -196,3 +196,45 @@ fn a_data_edit_after_a_stamped_build_is_built() {
         "A: 2\n"
     );
 }
+
+const FIGURES_SITE: &str =
+    "title = \"T\"\ntheme = \"fixture\"\n\n[data.\"pay.yaml\"]\nkind = \"figures\"\n";
+
+#[test]
+fn a_figure_without_its_source_date_is_refused_by_the_built_in_schema() {
+    let shown = failing_build(&[
+        ("site.toml", FIGURES_SITE),
+        (
+            "data/pay.yaml",
+            "dialysis.median_pay:\n  value: 48300\n  unit: USD per year\n  period: May 2024\n  scope: SOC 29-2099\n  source:\n    url: https://www.bls.gov/oes/\n    publisher: BLS\n    title: OEWS May 2024\n    type: primary\n",
+        ),
+    ]);
+    assert_eq!(
+        shown,
+        "data/pay.yaml:6:3: error: dialysis.median_pay.source.accessed: required, but missing\n  |\n6 |   source:\n  |   ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn figures_in_a_csv_file_are_refused_at_the_binding() {
+    let shown = failing_build(&[(
+        "site.toml",
+        "title = \"T\"\ntheme = \"fixture\"\n\n[data.\"careers.csv\"]\nkind = \"figures\"\n",
+    )]);
+    assert_eq!(
+        shown,
+        "site.toml:4:7: error: `[data.\"careers.csv\"]`: a figures file is YAML, JSON or TOML (a figure's source is a map), not CSV\n  |\n4 | [data.\"careers.csv\"]\n  |       ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn get_fact_on_a_file_that_is_not_figures_says_how_to_declare_it() {
+    let shown = failing_build(&[(
+        "templates/index.html",
+        "{% set pay = get_fact(data=\"careers.csv\", key=\"a\") %}{{ pay.html | safe }}\n",
+    )]);
+    assert!(
+        shown.contains("get_fact: `careers.csv` is not a figures file: declare `[data.\"careers.csv\"] kind = \"figures\"` in site.toml"),
+        "{shown}"
+    );
+}
