@@ -38,6 +38,13 @@ const PERMANENT: [&str; 3] = ["posts/p0.md", "posts/p1.md", "posts/p2.md"];
 const CAREERS_CSV: &str =
     "slug,title,pay\nrt,Respiratory therapist,77960\nst,Surgical technologist,62830\n";
 
+/// A figures file (`kind = "figures"`) with one figure of `value`.
+fn figures_yaml(value: usize) -> String {
+    format!(
+        "rt.pay:\n  value: {value}\n  unit: USD per year\n  period: May 2024\n  scope: SOC 29-1126\n  source:\n    url: https://www.bls.gov/oes/\n    publisher: BLS\n    title: OEWS\n    type: primary\n    accessed: 2025-04-02\n"
+    )
+}
+
 fn page(title: &str, extra_front: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n{extra_front}---\n{body}\n")
 }
@@ -48,7 +55,7 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n",
+            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
@@ -94,6 +101,7 @@ fn start_site(typed: bool) -> TempSite {
             "name: California\nprograms: [6, 15]\n",
         ),
         ("data/unused.json", "{\"n\": 1}\n"),
+        ("data/figures.yaml", &figures_yaml(77960)),
         (
             "schemas/careers.json",
             "{\"type\": \"array\", \"items\": {\"required\": [\"pay\"], \"properties\": {\"pay\": {\"type\": \"integer\"}}}}",
@@ -104,7 +112,7 @@ fn start_site(typed: bool) -> TempSite {
         ),
         (
             "templates/figures.html",
-            "<table>{% for row in get_data(path=\"careers.csv\") %}<tr><td>{{ row.title }}</td><td>{{ row.pay }}</td></tr>{% endfor %}</table>{% set ca = get_data(path=\"states/ca.yaml\") %}<p>{{ ca.name }}</p>\n",
+            "<table>{% for row in get_data(path=\"careers.csv\") %}<tr><td>{{ row.title }}</td><td>{{ row.pay }}</td></tr>{% endfor %}</table>{% set ca = get_data(path=\"states/ca.yaml\") %}<p>{{ ca.name }}</p>{% set pay = get_fact(data=\"figures.yaml\", key=\"rt.pay\") %}<p>{{ pay.html | safe }}</p>\n",
         ),
     ]);
     if typed {
@@ -382,7 +390,8 @@ fn random_edit(
 }
 
 /// Edits a data file: a figure or a row of the CSV that the home page
-/// reads, the YAML file it reads, or a file no template reads; or breaks
+/// reads, the YAML file or the figure (`get_fact`) it reads, or a file no
+/// template reads; or breaks
 /// the CSV (a ragged row, a pay the schema refuses, the file deleted) for
 /// the next edit to repair.
 fn data_edit(
@@ -395,7 +404,7 @@ fn data_edit(
     let root = site.path();
     let csv = root.join("data/careers.csv");
     let text = std::fs::read_to_string(&csv).unwrap_or_else(|_| CAREERS_CSV.to_string());
-    match random.below(7) {
+    match random.below(8) {
         0 => style.write(
             &csv,
             &format!("{text}{word},{word} job,{}\n", random.below(90_000)),
@@ -425,6 +434,10 @@ fn data_edit(
             let _ = std::fs::remove_file(&csv);
             vec![csv]
         }
+        6 => style.write(
+            &root.join("data/figures.yaml"),
+            &figures_yaml(random.below(90_000)),
+        ),
         _ => style.write(&csv, &text.replacen("77960", "80000", 1)),
     }
 }
