@@ -238,3 +238,18 @@ fn get_fact_on_a_file_that_is_not_figures_says_how_to_declare_it() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_yaml_alias_bomb_in_a_data_file_is_refused_before_expanding() {
+    let bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+    let started = std::time::Instant::now();
+    let shown = failing_build(&[("data/bomb.yaml", bomb)]);
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "the alias bomb was expanded"
+    );
+    assert_eq!(
+        shown,
+        "data/bomb.yaml:1:7: error: YAML anchors (`&name`) are not allowed in data files: write the value out\n  |\n1 | a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n  |       ^\n\nerror: build failed with 1 error\n"
+    );
+}
