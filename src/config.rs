@@ -1,4 +1,4 @@
-//! `site.toml` in two stages: [`RawConfig`] mirrors the file exactly (serde,
+//! `site.toml` in two stages: `RawConfig` mirrors the file exactly (serde,
 //! unknown keys refused), [`Config`] is what the rest of medsite uses, with
 //! defaults filled in and values checked.
 
@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::locate::{self, Format, Segment};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -152,18 +153,23 @@ impl Config {
             Some(url) => match normalise_base_url(url) {
                 Ok(url) => Some(url),
                 Err(message) => {
-                    problems.push(locate_key(text, "base_url", message));
+                    problems.push(at_key(text, &locate::keys(&["base_url"]), message));
                     None
                 }
             },
         };
         let mut taxonomies = Vec::new();
-        for raw_taxonomy in raw.taxonomies {
+        for (index, raw_taxonomy) in raw.taxonomies.into_iter().enumerate() {
+            let at = |key: Option<&str>| {
+                let mut path = vec![Segment::key("taxonomies"), Segment::Index(index)];
+                path.extend(key.map(Segment::key));
+                path
+            };
             let slug = slug::slugify(&raw_taxonomy.name);
             if slug.is_empty() {
-                problems.push(locate_key(
+                problems.push(at_key(
                     text,
-                    "taxonomies",
+                    &at(Some("name")),
                     format!(
                         "taxonomy name `{}` has no usable characters",
                         raw_taxonomy.name
@@ -175,9 +181,9 @@ impl Config {
                 .title
                 .unwrap_or_else(|| humanise(&raw_taxonomy.name));
             if raw_taxonomy.paginate_by == Some(0) {
-                problems.push(locate_key(
+                problems.push(at_key(
                     text,
-                    "paginate_by",
+                    &at(Some("paginate_by")),
                     format!(
                         "taxonomy `{}`: `paginate_by` must be at least 1 (leave it out to list every page)",
                         raw_taxonomy.name
@@ -194,9 +200,9 @@ impl Config {
         }
         for (folder, settings) in &raw.sections {
             if settings.paginate_by == Some(0) {
-                problems.push(locate_key(
+                problems.push(at_key(
                     text,
-                    "paginate_by",
+                    &locate::keys(&["sections", folder, "paginate_by"]),
                     format!(
                         "section `{folder}`: `paginate_by` must be at least 1 (leave it out to list every page)"
                     ),
@@ -208,9 +214,9 @@ impl Config {
         if let Some(theme) = raw.theme.as_deref().filter(|theme| !theme.is_empty())
             && (theme.contains(['/', '\\']) || theme == "." || theme == "..")
         {
-            problems.push(locate_key(
+            problems.push(at_key(
                 text,
-                "theme",
+                &locate::keys(&["theme"]),
                 format!(
                     "theme `{theme}` must be the name of a folder in `themes/`, such as `default`, not a path"
                 ),
@@ -248,11 +254,6 @@ impl Config {
         let text = crate::fs::read_to_string(&path)
             .map_err(|error| vec![Diagnostic::error(CONFIG_FILE, "config", error.to_string())])?;
         Config::parse(&text)
-    }
-
-    /// A small configuration for unit tests.
-    pub fn for_test() -> Config {
-        Config::parse("title = \"Test site\"\n").expect("the test configuration is valid")
     }
 
     /// Pages per list page of the section in `folder`, if it paginates.
@@ -297,19 +298,11 @@ pub fn normalise_base_url(url: &str) -> Result<String, String> {
     Ok(format!("{}/", url.trim_end_matches('/')))
 }
 
-fn locate_key(text: &str, key: &str, message: String) -> Diagnostic {
+/// An error at the key `path` of `site.toml`, or at its nearest ancestor.
+fn at_key(text: &str, path: &[Segment], message: String) -> Diagnostic {
     let diagnostic = Diagnostic::error(CONFIG_FILE, "config", message);
-    match text
-        .lines()
-        .position(|line| line.trim_start().starts_with(key))
-    {
-        Some(index) => {
-            let column = text
-                .lines()
-                .nth(index)
-                .map_or(1, |l| l.len() - l.trim_start().len() + 1);
-            diagnostic.at(text, index + 1, column)
-        }
+    match locate::nearest(text, Format::Toml, path) {
+        Some(offset) => diagnostic.at_offset(text, offset),
         None => diagnostic,
     }
 }

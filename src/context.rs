@@ -284,10 +284,6 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
     }
 }
 
-pub fn section_view<'a>(site: &'a Site, section: &'a Section) -> SectionView<'a> {
-    section_view_listing(site, section, &section.pages)
-}
-
 /// A section whose `pages` are only `pages` (one list page of a paginated
 /// section), so a theme that ignores pagination still lists the right ones.
 pub fn section_view_listing<'a>(
@@ -353,10 +349,6 @@ pub fn taxonomy_view(taxonomy: &TaxonomyTerms) -> TaxonomyView<'_> {
             })
             .collect(),
     }
-}
-
-pub fn term_view<'a>(site: &'a Site, term: &'a Term) -> TermView<'a> {
-    term_view_listing(site, term, &term.pages)
 }
 
 /// A term whose `pages` are only `pages` (one list page); `count` stays

@@ -21,24 +21,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, Failure};
+use crate::build::{self, BuildOptions};
 use crate::content::{ContentCache, LoadOptions, Page, Section, Site};
 use crate::context;
 use crate::diagnostics::Diagnostic;
+use crate::failure::Failure;
 use crate::output;
 use crate::render::{self, Content, Job, Output, Target};
 use crate::search;
 use crate::templates::Templates;
-
-/// What a rebuild needs to know, free of any CLI library.
-#[derive(Debug, Clone, Default)]
-pub struct RebuildOptions {
-    pub root: PathBuf,
-    /// Defaults to `<root>/dist`.
-    pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-}
 
 /// What changed on disk, as `watch` classified it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -131,7 +122,7 @@ struct Built {
 
 /// Keeps a site loaded between rebuilds.
 pub struct Rebuilder {
-    options: RebuildOptions,
+    options: BuildOptions,
     output_dir: PathBuf,
     /// Read on the first rebuild, so that starting up stays quick.
     cache: Option<ContentCache>,
@@ -156,7 +147,7 @@ struct SearchIndex {
 
 impl Rebuilder {
     /// Checks the output folder and reads the content; builds nothing yet.
-    pub fn new(options: RebuildOptions) -> Result<Rebuilder, Failure> {
+    pub fn new(options: BuildOptions) -> Result<Rebuilder, Failure> {
         let output_dir = build::output_folder(&options.root, options.output.as_deref())?;
         build::load_config(&options.root, options.base_url.as_deref())
             .map(|_| ())
@@ -290,43 +281,7 @@ impl Rebuilder {
             &self.output_dir,
         )?;
 
-        let changes = match &self.built {
-            None => {
-                let mut full = rendered;
-                for (path, source) in &outputs {
-                    if let Some(source) = source {
-                        full.files
-                            .insert(path.clone(), Content::Copy(source.clone()));
-                    }
-                }
-                output::write(&full, &self.output_dir)
-                    .map_err(|error| Failure::Io(error.to_string()))?;
-                output::Changes::default()
-            }
-            Some(built) => {
-                for (path, source) in &outputs {
-                    let Some(source) = source else { continue };
-                    let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
-                    let in_site = source.strip_prefix(&self.options.root).unwrap_or(source);
-                    if pending.everything
-                        || is_new
-                        || pending.paths.iter().any(|p| in_site.starts_with(p))
-                    {
-                        rendered
-                            .files
-                            .insert(path.clone(), Content::Copy(source.clone()));
-                    }
-                }
-                let removed: Vec<String> = built
-                    .outputs
-                    .keys()
-                    .filter(|path| !outputs.contains_key(*path))
-                    .cloned()
-                    .collect();
-                output::update(&rendered, &removed, &self.output_dir)
-                    .map_err(|error| Failure::Io(error.to_string()))?
-            }
-        };
+        let changes = self.write(rendered, &outputs, &pending)?;
 
         let changed_pages = changed_pages(&site, &pending.content);
         let outcome = Outcome {
@@ -358,6 +313,54 @@ impl Rebuilder {
         }
         self.pending = Change::default();
         Ok(outcome)
+    }
+
+    /// Writes a rebuild: the whole output the first time (with every file
+    /// to copy), else only the rendered files, the copies that are new or
+    /// whose source changed, and the removal of outputs that are gone.
+    fn write(
+        &self,
+        mut rendered: Output,
+        outputs: &BTreeMap<String, Option<PathBuf>>,
+        pending: &Change,
+    ) -> Result<output::Changes, Failure> {
+        Ok(match &self.built {
+            None => {
+                let mut full = rendered;
+                for (path, source) in outputs {
+                    if let Some(source) = source {
+                        full.files
+                            .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                output::write(&full, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?;
+                output::Changes::default()
+            }
+            Some(built) => {
+                for (path, source) in outputs {
+                    let Some(source) = source else { continue };
+                    let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
+                    let in_site = source.strip_prefix(&self.options.root).unwrap_or(source);
+                    if pending.everything
+                        || is_new
+                        || pending.paths.iter().any(|p| in_site.starts_with(p))
+                    {
+                        rendered
+                            .files
+                            .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                let removed: Vec<String> = built
+                    .outputs
+                    .keys()
+                    .filter(|path| !outputs.contains_key(*path))
+                    .cloned()
+                    .collect();
+                output::update(&rendered, &removed, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?
+            }
+        })
     }
 
     /// The quick path for text edits that leave front matter alone (see

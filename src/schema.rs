@@ -12,8 +12,8 @@ use std::path::{Component, Path};
 use serde_json::Value;
 
 use crate::config::{self, Config};
-use crate::content::locate::{FieldPath, Segment};
 use crate::diagnostics::Diagnostic;
+use crate::locate::{self, FieldPath, Format, Segment};
 
 /// A front-matter text starting with this is a placeholder to replace, as
 /// `medsite new` writes them: build warns about it, check refuses it.
@@ -111,7 +111,7 @@ impl Schemas {
             let Some(file) = &settings.schema else {
                 continue;
             };
-            match SectionSchema::load(root, file) {
+            match SectionSchema::load(root, folder, file) {
                 Ok(schema) => {
                     by_section.insert(folder.clone(), schema);
                 }
@@ -148,15 +148,16 @@ impl Schemas {
 }
 
 impl SectionSchema {
-    /// Reads `<root>/<file>` and compiles it.
-    pub fn load(root: &Path, file: &str) -> Result<SectionSchema, Diagnostic> {
+    /// Reads `<root>/<file>`, the schema of the section `folder`, and
+    /// compiles it.
+    pub fn load(root: &Path, folder: &str, file: &str) -> Result<SectionSchema, Diagnostic> {
         let display = file.trim_start_matches("./").to_string();
         // `build` stamps and `watch` watches the site's folders; a schema
         // elsewhere could change without either noticing.
         if !in_schemas_folder(&display) {
             return Err(config_diagnostic(
                 root,
-                file,
+                folder,
                 format!(
                     "schema `{file}` is not in the `schemas/` folder: keep section schemas \
                      there (e.g. `schemas/career.schema.json`), where `build` and `watch` \
@@ -167,7 +168,7 @@ impl SectionSchema {
         let text = crate::fs::read_to_string(&root.join(file)).map_err(|error| {
             config_diagnostic(
                 root,
-                file,
+                folder,
                 format!("schema `{file}` cannot be read: {error}"),
             )
         })?;
@@ -316,24 +317,20 @@ fn in_schemas_folder(file: &str) -> bool {
         && parts.all(|part| matches!(part, Component::Normal(_)))
 }
 
-/// An error at the `schema = "<file>"` line of `site.toml` (the first
-/// `schema` line when no line names the file as written).
-fn config_diagnostic(root: &Path, file: &str, message: String) -> Diagnostic {
+/// An error at the `schema` key of the section `folder` in `site.toml`,
+/// whose table may name the folder with slashes (`[sections."careers/"]`).
+fn config_diagnostic(root: &Path, folder: &str, message: String) -> Diagnostic {
     let diagnostic = Diagnostic::error(config::CONFIG_FILE, "schema-invalid", message);
     let Ok(text) = crate::fs::read_to_string(&root.join(config::CONFIG_FILE)) else {
         return diagnostic;
     };
-    let is_schema = |line: &&str| line.trim_start().starts_with("schema");
-    match text
-        .lines()
-        .position(|line| is_schema(&line) && line.contains(file))
-        .or_else(|| text.lines().position(|line| is_schema(&line)))
-    {
-        Some(index) => {
-            let line = text.lines().nth(index).unwrap_or_default();
-            let column = line.len() - line.trim_start().len() + 1;
-            diagnostic.at(&text, index + 1, column)
-        }
+    let sections = locate::keys(&["sections"]);
+    let written = locate::toml_table_keys(&text, &sections)
+        .into_iter()
+        .find(|key| key.trim_matches('/') == folder);
+    let path = locate::keys(&["sections", written.as_deref().unwrap_or(folder), "schema"]);
+    match locate::nearest(&text, Format::Toml, &path) {
+        Some(offset) => diagnostic.at_offset(&text, offset),
         None => diagnostic,
     }
 }

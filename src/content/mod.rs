@@ -1,19 +1,29 @@
 //! The site's content as data: pages, sections and taxonomy terms, loaded
 //! from `content/` and checked, before any template sees them.
+//!
+//! Loading, in named stages: `walk` lists `content/`, `parse` reads
+//! and parses each Markdown file, `cache` keeps both between builds
+//! (`ContentCache`), and `assemble` builds the [`Site`] one step per
+//! function (sections, schema checks, pages, assets, URLs, order,
+//! `links` and Markdown, `terms`, static files). Every problem becomes
+//! a [`crate::diagnostics::Diagnostic`]; all are returned together.
 
+mod assemble;
+mod cache;
 pub mod front_matter;
-mod load;
-pub mod locate;
+mod links;
+mod parse;
 pub mod paths;
+mod terms;
+mod walk;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use cache::{BodyEdit, ContentCache, LoadOptions, load};
 pub use front_matter::FrontMatter;
-pub use load::{
-    BodyEdit, ContentCache, LoadOptions, is_editor_temporary, is_skipped_static, linked_source,
-    load, resolve_link,
-};
+pub use links::linked_source;
+pub use walk::{is_editor_temporary, is_skipped_static};
 
 use crate::config::Config;
 use crate::markdown::Rendered;

@@ -18,8 +18,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::content::locate::Segment;
 use crate::diagnostics::Diagnostic;
+use crate::locate::Segment;
 use crate::schema::SectionSchema;
 
 /// Reads `text` (without byte-order mark) and checks it against `schema`.

@@ -23,9 +23,8 @@ use serde_json::Value;
 use walkdir::WalkDir;
 
 use crate::config::{self, Config};
-use crate::content::front_matter::Format;
-use crate::content::locate::{self, FieldPath};
 use crate::diagnostics::{self, Diagnostic};
+use crate::locate::{self, FieldPath, Format};
 use crate::schema::SectionSchema;
 
 /// The folder of data files, relative to the site root.
@@ -101,7 +100,13 @@ pub fn load(root: &Path, config: &Config) -> Result<DataFiles, Vec<Diagnostic>> 
         }
         let schema = match (settings.kind.as_deref(), &settings.schema) {
             (None, None) => continue,
-            (None, Some(file)) => SectionSchema::load(root, file),
+            (None, Some(file)) => SectionSchema::load(root, path, file).map_err(|diagnostic| {
+                if diagnostic.file == config::CONFIG_FILE {
+                    at_data_table(root, &[path, "schema"], diagnostic)
+                } else {
+                    diagnostic
+                }
+            }),
             (Some(figures::KIND), None) if found[path.as_str()] != DataFormat::Csv => {
                 figures::schema()
             }
@@ -193,7 +198,7 @@ fn unbound_file(root: &Path, path: &str, found: &BTreeMap<String, DataFormat>) -
     }
     at_data_table(
         root,
-        path,
+        &[path],
         Diagnostic::error(config::CONFIG_FILE, "data-missing", message),
     )
 }
@@ -217,17 +222,20 @@ fn bad_kind(root: &Path, path: &str, kind: &str, with_schema: bool) -> Diagnosti
     };
     at_data_table(
         root,
-        path,
+        &[path],
         Diagnostic::error(config::CONFIG_FILE, "data-kind", message),
     )
 }
 
-/// Points `diagnostic` at the `[data."<path>"]` line of `site.toml`.
-fn at_data_table(root: &Path, path: &str, diagnostic: Diagnostic) -> Diagnostic {
+/// Points `diagnostic` at `data.<keys>` in `site.toml` (`[data."x.csv"]`
+/// for the file's path alone), or the nearest part of it found.
+fn at_data_table(root: &Path, keys: &[&str], diagnostic: Diagnostic) -> Diagnostic {
     let Ok(text) = crate::fs::read_to_string(&root.join(config::CONFIG_FILE)) else {
         return diagnostic;
     };
-    match text.find(&format!("\"{path}\"")) {
+    let mut path = vec![FOLDER];
+    path.extend_from_slice(keys);
+    match locate::nearest(&text, Format::Toml, &locate::keys(&path)) {
         Some(offset) => diagnostic.at_offset(&text, offset),
         None => diagnostic,
     }

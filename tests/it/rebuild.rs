@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use medsite::build::{BuildOptions, Failure};
-use medsite::rebuild::{Outcome, RebuildOptions, Rebuilder};
+use medsite::build::BuildOptions;
+use medsite::failure::Failure;
+use medsite::rebuild::{Outcome, Rebuilder};
 use medsite::watch::classify;
 
 use crate::support::{Save, TempSite, read_tree, try_read_output};
@@ -474,9 +475,9 @@ impl Harness {
         // were lost when the two were compared as they came.
         let link = fresh.path().join("site-link");
         std::os::unix::fs::symlink(&root, &link).unwrap();
-        let rebuilder = Rebuilder::new(RebuildOptions {
+        let rebuilder = Rebuilder::new(BuildOptions {
             root: link,
-            ..RebuildOptions::default()
+            ..BuildOptions::default()
         })
         .unwrap();
         Harness {
