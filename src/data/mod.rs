@@ -2,12 +2,14 @@
 //! (sub-folders allowed), read once per build, each checked against the
 //! JSON Schema that `site.toml` binds to it (`[data."careers.csv"] schema =
 //! "schemas/careers.schema.json"`), and given to templates by `get_data`
-//! (see [`template`]).
+//! (see [`template`]); files declared `kind = "figures"` are checked by a
+//! built-in schema and rendered with their provenance by `get_fact` (see
+//! [`figures`]).
 //!
 //! Every parse error and every schema violation is a diagnostic at the
 //! file's line and column: YAML, JSON and TOML through the same position
-//! helpers as front matter ([`crate::content::locate`]), CSV at the row
-//! and cell ([`csv`]). Files with other extensions, and editors'
+//! helpers as front matter ([`crate::locate`]), CSV at the row
+//! and cell (`csv.rs`). Files with other extensions, and editors'
 //! temporary files, are not data and are left alone.
 
 mod csv;
