@@ -21,6 +21,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod context;
+pub mod data;
 pub mod diagnostics;
 pub mod failure;
 pub mod feed;

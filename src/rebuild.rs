@@ -41,6 +41,8 @@ pub struct Change {
     pub everything: bool,
     /// A template of the site or of a theme.
     pub templates: bool,
+    /// A file in `data/`: every data file is read again.
+    pub data: bool,
     /// Paths relative to `content/`, `/`-separated.
     pub content: BTreeSet<String>,
     /// Every changed path, relative to the site folder, for files copied
@@ -52,13 +54,18 @@ pub struct Change {
 
 impl Change {
     pub fn is_empty(&self) -> bool {
-        !self.everything && !self.templates && self.content.is_empty() && self.paths.is_empty()
+        !self.everything
+            && !self.templates
+            && !self.data
+            && self.content.is_empty()
+            && self.paths.is_empty()
     }
 
     /// Adds `other` to this change.
     pub fn merge(&mut self, other: Change) {
         self.everything |= other.everything;
         self.templates |= other.templates;
+        self.data |= other.data;
         self.content.extend(other.content);
         self.paths.extend(other.paths);
     }
@@ -199,11 +206,24 @@ impl Rebuilder {
         let options = LoadOptions {
             drafts: self.options.drafts,
         };
-        // Content and template problems are reported together, as by `build`.
-        let (site, templates, warnings) = match (cache.assemble(config, &options), templates) {
-            (Ok((site, warnings)), Ok(templates)) => (site, templates, warnings),
-            (site, templates) => {
+        let data = match self
+            .built
+            .as_ref()
+            .filter(|_| !pending.everything && !pending.data)
+        {
+            Some(built) => Ok(built.site.data.clone()),
+            None => crate::data::load(&self.options.root, &config).map(std::sync::Arc::new),
+        };
+        // Content, data and template problems are reported together, as by `build`.
+        let (site, templates, warnings) = match (cache.assemble(config, &options), data, templates)
+        {
+            (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
+                site.data = data;
+                (site, templates, warnings)
+            }
+            (site, data, templates) => {
                 let mut errors = site.err().unwrap_or_default();
+                errors.extend(data.err().unwrap_or_default());
                 errors.extend(templates.err().unwrap_or_default());
                 return Err(Failure::Content(errors));
             }
@@ -221,6 +241,13 @@ impl Rebuilder {
                 let tainted = Tainted {
                     by_sections: built.templates.calling("get_section"),
                     by_pages: built.templates.calling("get_pages"),
+                    by_data: [
+                        crate::data::template::FUNCTION,
+                        crate::data::figures::FUNCTION,
+                    ]
+                    .into_iter()
+                    .flat_map(|function| built.templates.calling(function))
+                    .collect(),
                 };
                 affected_jobs(&built.site, &site, &tainted, &plan.jobs)
             }
@@ -348,6 +375,7 @@ impl Rebuilder {
     ) -> Result<Option<Outcome>, Failure> {
         let only_markdown = !change.everything
             && !change.templates
+            && !change.data
             && !change.content.is_empty()
             && change.content.iter().all(|p| p.ends_with(".md"))
             && change.paths.len() == change.content.len();

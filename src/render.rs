@@ -39,7 +39,8 @@ pub struct Output {
     pub files: BTreeMap<String, Content>,
 }
 
-/// A Tera instance that knows the site: the `site` global and `get_section`.
+/// A Tera instance that knows the site: the `site` global, `get_section`,
+/// `get_pages`, `get_data` and `get_fact`.
 pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
@@ -50,6 +51,15 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
         // Every page in title order, e.g. for the search page without JavaScript.
         let pages = Value::from_serializable(&context::page_index(site));
         tera.register_function("get_pages", move |_: Kwargs, _: &State| Ok(pages.clone()));
+    }
+    if !templates
+        .calling(crate::data::template::FUNCTION)
+        .is_empty()
+    {
+        crate::data::template::register(&mut tera, &site.data);
+    }
+    if !templates.calling(crate::data::figures::FUNCTION).is_empty() {
+        crate::data::figures::register(&mut tera, &site.data);
     }
     if templates.calling("get_section").is_empty() {
         return tera;

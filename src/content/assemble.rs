@@ -150,6 +150,7 @@ impl ContentCache {
             sections,
             taxonomies,
             static_files,
+            data: Default::default(),
         })
     }
 }

@@ -120,6 +120,8 @@ pub struct Site {
     pub taxonomies: Vec<TaxonomyTerms>,
     /// Files from the theme's and the site's `static/`: site path -> file.
     pub static_files: Vec<(String, PathBuf)>,
+    /// The files of `data/`, read by `data::load` beside the content.
+    pub data: Arc<crate::data::DataFiles>,
 }
 
 impl Site {

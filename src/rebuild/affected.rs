@@ -32,6 +32,8 @@ pub struct Tainted {
     /// Templates that call `get_pages` (every page's title, description,
     /// path and section title).
     pub by_pages: BTreeSet<String>,
+    /// Templates that call `get_data` or `get_fact` (any data file).
+    pub by_data: BTreeSet<String>,
 }
 
 /// The jobs of `plan` (for `new`) whose output may differ from the one
@@ -57,6 +59,7 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
         page_index: pages.added_or_removed
             || pages.listing_changed.iter().any(|&c| c)
             || sections.link_changed.iter().any(|&c| c),
+        data: !std::sync::Arc::ptr_eq(&old.data, &new.data) && old.data != new.data,
         page_changes: pages,
         sections,
         terms,
@@ -355,6 +358,8 @@ struct Dirty<'a> {
     any_section: bool,
     /// What `get_pages` returns may differ.
     page_index: bool,
+    /// Some data file's value differs.
+    data: bool,
 }
 
 impl Dirty<'_> {
@@ -386,6 +391,7 @@ impl Dirty<'_> {
         dirty
             || (self.any_section && tainted.by_sections.contains(&job.template))
             || (self.page_index && tainted.by_pages.contains(&job.template))
+            || (self.data && tainted.by_data.contains(&job.template))
     }
 }
 

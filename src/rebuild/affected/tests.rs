@@ -226,6 +226,7 @@ fn templates_that_read_any_section_or_every_page_are_rendered_when_those_change(
     let tainted = Tainted {
         by_sections: BTreeSet::from(["404.html".to_string()]),
         by_pages: BTreeSet::from(["robots.txt".to_string()]),
+        by_data: BTreeSet::new(),
     };
     // A text edit changes no list: neither is rendered.
     let text = "---\ntitle: G\n---\nOther text.\n";
