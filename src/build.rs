@@ -68,8 +68,8 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Failur
     Ok(config)
 }
 
-/// Reads the configuration, the content and the templates, reporting the
-/// problems of all three together.
+/// Reads the configuration, the content, the data files and the
+/// templates, reporting the problems of all of them together.
 pub fn load(
     root: &Path,
     base_url: Option<&str>,
@@ -77,17 +77,25 @@ pub fn load(
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Failure> {
     let config = load_config(root, base_url)?;
     let theme = config.theme.clone();
-    let (site, templates) = rayon::join(
-        || content::load(root, config, options),
+    let data_config = config.clone();
+    let ((site, data), templates) = rayon::join(
+        || {
+            rayon::join(
+                || content::load(root, config, options),
+                || crate::data::load(root, &data_config),
+            )
+        },
         || Templates::load(root, theme.as_deref()),
     );
-    match (site, templates) {
-        (Ok((mut site, warnings)), Ok(templates)) => {
+    match (site, data, templates) {
+        (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
+            site.data = std::sync::Arc::new(data);
             expand_components(&mut site, &templates)?;
             Ok((site, templates, warnings))
         }
-        (site, templates) => {
+        (site, data, templates) => {
             let mut errors = site.err().unwrap_or_default();
+            errors.extend(data.err().unwrap_or_default());
             errors.extend(templates.err().unwrap_or_default());
             Err(Failure::Content(errors))
         }

@@ -38,6 +38,8 @@ struct RawConfig {
     search: bool,
     #[serde(default)]
     markdown: MarkdownSettings,
+    #[serde(default)]
+    data: BTreeMap<String, DataSettings>,
 }
 
 /// `[markdown]` in site.toml.
@@ -83,6 +85,20 @@ pub struct SectionSettings {
     pub schema: Option<String>,
 }
 
+/// Settings for the data file whose path (relative to `data/`) is the key
+/// of `[data."<path>"]`, e.g. `[data."careers.csv"]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DataSettings {
+    /// JSON Schema file (relative to the site root, in `schemas/`) that the
+    /// file's whole value must satisfy; for a CSV file it also types the
+    /// cells of the columns it describes.
+    pub schema: Option<String>,
+    /// `figures`: every record is a figure with its provenance, checked
+    /// by medsite's built-in schema (see `docs/data.md`).
+    pub kind: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
     /// The key used in front matter, e.g. `work_settings`.
@@ -115,6 +131,8 @@ pub struct Config {
     /// Build a client-side search index (pagefind) into `pagefind/`.
     pub search: bool,
     pub markdown: crate::markdown::MarkdownOptions,
+    /// Keyed by data file path relative to `data/`, e.g. `careers.csv`.
+    pub data: BTreeMap<String, DataSettings>,
 }
 
 impl Config {
@@ -226,6 +244,7 @@ impl Config {
             markdown: crate::markdown::MarkdownOptions {
                 raw_html: raw.markdown.raw_html,
             },
+            data: raw.data,
         })
     }
 

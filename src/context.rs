@@ -17,6 +17,7 @@ use tera::value::Key;
 use crate::config::MenuItem;
 use crate::content::{Page, Section, Site, TaxonomyTerms, Term};
 use crate::markdown::TocEntry;
+use crate::pagination::pager_path;
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -388,16 +389,6 @@ pub fn paginator_view<'a>(
         next: (current < number_pagers).then(|| pager_path(base, current + 1)),
         first: base.to_string(),
         last: pager_path(base, number_pagers),
-    }
-}
-
-/// Site path of list page `index` (1-based) of the list at `base`: the
-/// first is the list itself, later ones are `page/2/`, `page/3/`...
-pub fn pager_path(base: &str, index: usize) -> String {
-    if index <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{index}/")
     }
 }
 

@@ -77,7 +77,28 @@ pub struct Violation {
     /// The key to point at: the offending key, or for a missing key its
     /// parent (empty: the front matter as a whole).
     pub at: Vec<Segment>,
+    /// The field the message names: `at`, or for a missing key the key.
+    pub field: Vec<Segment>,
+    /// What is wrong, without the field: `expected integer, found ...`.
+    pub detail: String,
+    /// `field: detail`, as a front-matter writer reads it.
     pub message: String,
+}
+
+impl Violation {
+    fn new(at: Vec<Segment>, field: Vec<Segment>, detail: String) -> Violation {
+        let message = if field.is_empty() {
+            format!("front matter: {detail}")
+        } else {
+            format!("{}: {detail}", FieldPath(field.clone()))
+        };
+        Violation {
+            at,
+            field,
+            detail,
+            message,
+        }
+    }
 }
 
 impl Schemas {
@@ -159,18 +180,23 @@ impl SectionSchema {
             )
             .at(&text, error.line(), error.column())
         })?;
+        SectionSchema::compile(display, document)
+    }
+
+    /// Compiles a schema document; `file` names it in messages.
+    pub fn compile(file: String, document: Value) -> Result<SectionSchema, Diagnostic> {
         let validator = jsonschema::options()
             .should_validate_formats(true)
             .build(&document)
             .map_err(|error| {
                 Diagnostic::error(
-                    &display,
+                    &file,
                     "schema-invalid",
                     format!("the schema is not a valid JSON Schema: {error}"),
                 )
             })?;
         Ok(SectionSchema {
-            file: display,
+            file,
             document,
             validator,
         })
@@ -189,10 +215,11 @@ impl SectionSchema {
                     let name = property.as_str().unwrap_or_default().to_string();
                     let mut missing = instance_path.clone();
                     missing.push(Segment::Key(name));
-                    violations.push(Violation {
-                        at: instance_path,
-                        message: format!("{}: required, but missing", FieldPath(missing)),
-                    });
+                    violations.push(Violation::new(
+                        instance_path,
+                        missing,
+                        "required, but missing".to_string(),
+                    ));
                     continue;
                 }
                 Kind::AdditionalProperties { unexpected }
@@ -201,10 +228,11 @@ impl SectionSchema {
                     for name in unexpected {
                         let mut at = instance_path.clone();
                         at.push(Segment::Key(name.clone()));
-                        violations.push(Violation {
-                            message: format!("{}: unknown key{allowed}", FieldPath(at.clone())),
+                        violations.push(Violation::new(
+                            at.clone(),
                             at,
-                        });
+                            format!("unknown key{allowed}"),
+                        ));
                     }
                     continue;
                 }
@@ -248,14 +276,7 @@ impl SectionSchema {
                 Kind::FalseSchema => "not allowed here".to_string(),
                 _ => error.to_string(),
             };
-            violations.push(Violation {
-                message: if field.0.is_empty() {
-                    format!("front matter: {message}")
-                } else {
-                    format!("{field}: {message}")
-                },
-                at: instance_path,
-            });
+            violations.push(Violation::new(instance_path, field.0, message));
         }
         violations
     }
@@ -401,7 +422,9 @@ fn plural(count: u64) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn strip_position(error: &serde_json::Error) -> String {
+/// serde_json's message without its " at line L column C" tail, for
+/// diagnostics that give the position themselves.
+pub fn strip_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
     match text.rfind(" at line ") {
         Some(index) => text[..index].to_string(),

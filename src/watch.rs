@@ -27,8 +27,9 @@ use crate::rebuild::{Change, Outcome, Rebuilder};
 
 /// The folders of a site that are watched recursively; the site folder
 /// itself is watched without recursion, for `site.toml`.
-pub const WATCHED_FOLDERS: [&str; 6] = [
+pub const WATCHED_FOLDERS: [&str; 7] = [
     "content",
+    "data",
     "themes",
     "templates",
     "static",
@@ -95,6 +96,7 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> Change {
                 change.paths.insert(relative.to_path_buf());
             }
             (Some("templates"), _) | (Some("themes"), Some("templates")) => change.templates = true,
+            (Some("data"), _) => change.data = true,
             (Some("static"), _) | (Some("themes"), Some("static")) => {
                 change.paths.insert(relative.to_path_buf());
             }
@@ -330,6 +332,22 @@ mod tests {
             let change = change_of(&[path]);
             assert!(change.templates && !change.everything, "{path}");
         }
+    }
+
+    #[test]
+    fn data_files_are_data_changes() {
+        for path in ["data/careers.csv", "data/states/ca.yaml", "data/states"] {
+            let change = change_of(&[path]);
+            assert!(
+                change.data && !change.everything && !change.templates,
+                "{path}"
+            );
+            assert!(
+                change.content.is_empty() && change.paths.is_empty(),
+                "{path}"
+            );
+        }
+        assert!(change_of(&["data/.careers.csv.swp"]).is_empty());
     }
 
     #[test]

@@ -85,15 +85,25 @@ impl ContentCache {
         config: Config,
         options: &LoadOptions,
     ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let root = self.root.clone();
-        let content_dir = root.join("content");
-        if !content_dir.is_dir() {
+        if !self.root.join("content").is_dir() {
             return Err(vec![Diagnostic::error(
                 "content",
                 "content-missing",
                 "the site has no `content/` folder",
             )]);
         }
+        self.assemble_entries(config, options)
+    }
+
+    /// [`ContentCache::assemble`] once `content/` is known to exist: only
+    /// schemas and static files are read from disk.
+    pub(super) fn assemble_entries(
+        &mut self,
+        config: Config,
+        options: &LoadOptions,
+    ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let root = self.root.clone();
+        let content_dir = root.join("content");
         let mut problems = Problems::default();
         let schemas = Schemas::load(&root, &config).unwrap_or_else(|found| {
             problems.errors.extend(found);
@@ -140,6 +150,7 @@ impl ContentCache {
             sections,
             taxonomies,
             static_files,
+            data: Default::default(),
         })
     }
 }

@@ -120,6 +120,8 @@ pub struct Site {
     pub taxonomies: Vec<TaxonomyTerms>,
     /// Files from the theme's and the site's `static/`: site path -> file.
     pub static_files: Vec<(String, PathBuf)>,
+    /// The files of `data/`, read by `data::load` beside the content.
+    pub data: Arc<crate::data::DataFiles>,
 }
 
 impl Site {
@@ -150,6 +152,34 @@ impl Site {
             .base_url
             .as_ref()
             .map(|base| format!("{base}{path}"))
+    }
+}
+
+/// A site assembled from Markdown files in memory, `(path in content/,
+/// text)`, with `site.toml` as `config`: for unit tests of what follows
+/// loading. Nothing is read from disk (the site's root does not exist).
+#[cfg(test)]
+pub(crate) fn site_from_texts(config: &str, files: &[(&str, &str)]) -> Site {
+    let entries = files
+        .iter()
+        .map(|(source, text)| {
+            let parsed = parse::parse_text(source, format!("content/{source}"), text.to_string());
+            let parsed = parsed.unwrap_or_else(|error| panic!("{source}: {error:?}"));
+            (
+                walk::WalkKey(source.to_string()),
+                walk::Entry::Markdown(Ok(Arc::new(parsed))),
+            )
+        })
+        .collect();
+    let mut cache = ContentCache {
+        root: PathBuf::from("/nonexistent/medsite-test-site"),
+        entries,
+        markdown: std::collections::HashMap::new(),
+    };
+    let config = Config::parse(config).unwrap_or_else(|errors| panic!("site.toml: {errors:?}"));
+    match cache.assemble_entries(config, &LoadOptions::default()) {
+        Ok((site, _warnings)) => site,
+        Err(errors) => panic!("{errors:#?}"),
     }
 }
 

@@ -255,3 +255,13 @@ fn check_reports_anchors_files_reachability_descriptions_and_placeholders() {
 fn new_page_from_the_section_archetype_with_schema_placeholders() {
     new_page_fixture("new-page", "guides", "Respiratory \"RT\" therapist");
 }
+
+#[test]
+fn data_files_in_csv_json_toml_and_yaml_read_by_templates() {
+    check_fixture("data-files", &[]);
+}
+
+#[test]
+fn figures_render_with_their_period_and_source_through_get_fact() {
+    check_fixture("data-figures", &[]);
+}
