@@ -105,7 +105,17 @@ pub fn load(
 /// Renders the components that pages call from Markdown, now that the
 /// templates that define them are loaded.
 pub fn expand_components(site: &mut Site, templates: &Templates) -> Result<(), Failure> {
-    let errors = crate::components::expand(site, &templates.tera);
+    let calls = |r: &crate::markdown::Rendered| !r.components.is_empty();
+    if !site.pages.iter().any(|p| calls(&p.rendered))
+        && !site.sections.iter().any(|s| calls(&s.rendered))
+    {
+        return Ok(());
+    }
+    // Components read data files as templates do.
+    let mut tera = templates.tera.clone();
+    crate::data::template::register(&mut tera, &site.data);
+    crate::data::figures::register(&mut tera, &site.data);
+    let errors = crate::components::expand(site, &tera);
     if errors.is_empty() {
         Ok(())
     } else {

@@ -37,11 +37,14 @@ pub enum Argument {
     Bool(bool),
 }
 
+/// A call's arguments, in the order written.
+pub type Arguments = Vec<(String, Argument)>;
+
 /// One call found in a page's Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Call {
     pub name: String,
-    pub arguments: Vec<(String, Argument)>,
+    pub arguments: Arguments,
     /// Byte offset of the `:` in the Markdown body.
     pub offset: usize,
     /// Where errors about it are reported (file, line, column, the line),
@@ -119,10 +122,10 @@ fn starts_call(markdown: &str, at: usize) -> bool {
 
 /// Reads `:name{key=value ...}` at the start of `text`: the name, the
 /// arguments and the call's length in bytes.
-fn parse_call(text: &str) -> Result<(String, Vec<(String, Argument)>, usize), String> {
+fn parse_call(text: &str) -> Result<(String, Arguments, usize), String> {
     let open = text.find('{').expect("starts_call saw the brace");
     let name = text[1..open].to_string();
-    let mut arguments: Vec<(String, Argument)> = Vec::new();
+    let mut arguments: Arguments = Vec::new();
     let mut rest = &text[open + 1..];
     loop {
         rest = rest.trim_start_matches([' ', '\t']);
@@ -305,7 +308,15 @@ fn render_call(tera: &Tera, call: &Call) -> Result<String, Diagnostic> {
             && !fits(value, expected)
         {
             return Err(error(format!(
-                "component `{name}`: `{key}` must be a {expected}, found {}",
+                "component `{name}`: `{key}` must be {} {expected}, found {}",
+                if matches!(
+                    expected,
+                    ComponentArgType::Integer | ComponentArgType::Array
+                ) {
+                    "an"
+                } else {
+                    "a"
+                },
                 describe(value)
             )));
         }

@@ -80,7 +80,11 @@ fn start_site(typed: bool) -> TempSite {
         ),
         (
             "content/posts/p2.md",
-            &page("P2", "weight: 1\n", "See [guides](@/guides/_index.md)."),
+            &page(
+                "P2",
+                "weight: 1\n",
+                "See [guides](@/guides/_index.md). :note{text=\"start\"}",
+            ),
         ),
         (
             "content/guides/g1.md",
@@ -93,6 +97,7 @@ fn start_site(typed: bool) -> TempSite {
         ),
         ("content/posts/bundle/asset.txt", "asset 1\n"),
         ("static/extra.css", "body { color: red }\n"),
+        ("templates/components.html", &components_template("note")),
         ("schemas/guide.json", "{\"required\": [\"title\"]}"),
         ("archetypes/default.md", "---\ntitle: TITLE\n---\n"),
         // Data files, read by the home page through an included template.
@@ -184,7 +189,7 @@ fn random_edit(
         )
     };
     let abs = |p: &str| root.join(p);
-    match random.below(18) {
+    match random.below(19) {
         0 => {
             let text = read(&any_page);
             style.write(&abs(&content(&any_page)), &format!("{text}\n{word}\n"))
@@ -380,6 +385,7 @@ fn random_edit(
             edit_front(&any_page, "aliases", &alias)
         }
         16 => data_edit(site, random, style, word, broken),
+        17 => component_edit(site, random, style, word, broken),
         _ => match random.pick(&movable) {
             Some(p) => {
                 let draft = if random.below(2) == 0 { " true" } else { "" };
@@ -387,6 +393,38 @@ fn random_edit(
             }
             None => vec![],
         },
+    }
+}
+
+/// The components the pages call, with `word` in their markup.
+fn components_template(word: &str) -> String {
+    format!(
+        "{{% component note(text: string) -%}}<em class=\"{word}\">{{{{ text }}}}</em>{{%- endcomponent note %}}\n"
+    )
+}
+
+/// Adds a component call to a page, edits the components' markup, or
+/// calls one that does not exist (the next edit repairs it).
+fn component_edit(
+    site: &TempSite,
+    random: &mut Random,
+    style: Save,
+    word: &str,
+    broken: &mut Option<(PathBuf, String)>,
+) -> Vec<PathBuf> {
+    let root = site.path();
+    let page = root.join("content/posts/p1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    match random.below(3) {
+        0 => style.write(&page, &format!("{text}\n\n- :note{{text=\"{word}\"}}\n")),
+        1 => style.write(
+            &root.join("templates/components.html"),
+            &components_template(word),
+        ),
+        _ => {
+            *broken = Some((page.clone(), text.clone()));
+            style.write(&page, &format!("{text}\n:nope{{text=\"{word}\"}}\n"))
+        }
     }
 }
 
