@@ -37,6 +37,8 @@ struct RawConfig {
     search: bool,
     #[serde(default)]
     markdown: MarkdownSettings,
+    #[serde(default)]
+    extra: toml::Table,
 }
 
 /// `[markdown]` in site.toml.
@@ -114,6 +116,8 @@ pub struct Config {
     /// Build a client-side search index (pagefind) into `pagefind/`.
     pub search: bool,
     pub markdown: crate::markdown::MarkdownOptions,
+    /// `[extra]`: the site's own settings for its templates (`site.extra`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Config {
@@ -220,6 +224,11 @@ impl Config {
             markdown: crate::markdown::MarkdownOptions {
                 raw_html: raw.markdown.raw_html,
             },
+            extra: raw
+                .extra
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
         })
     }
 
@@ -295,6 +304,26 @@ fn locate_key(text: &str, key: &str, message: String) -> Diagnostic {
     }
 }
 
+/// A TOML value as templates see it; dates and times become their TOML
+/// text (`1979-05-27`), as in front matter.
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        toml::Value::String(text) => Json::String(text),
+        toml::Value::Integer(number) => Json::from(number),
+        toml::Value::Float(number) => Json::from(number),
+        toml::Value::Boolean(flag) => Json::Bool(flag),
+        toml::Value::Datetime(datetime) => Json::String(datetime.to_string()),
+        toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Json::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
+        ),
+    }
+}
+
 /// `work_settings` -> `Work settings`.
 fn humanise(name: &str) -> String {
     let spaced = name.replace(['_', '-'], " ");
@@ -357,6 +386,18 @@ mod tests {
             Config::parse("title = \"x\"\n[sections.posts]\npaginate_by = 0\n").unwrap_err();
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("at least 1"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn extra_is_any_toml_for_templates() {
+        let config = Config::parse(
+            "title = \"x\"\n[extra]\nauthor = \"Ada\"\nsince = 1979-05-27\n[extra.social]\nlinks = [1, 2.5, true]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::Value::Object(config.extra),
+            serde_json::json!({"author": "Ada", "since": "1979-05-27", "social": {"links": [1, 2.5, true]}})
+        );
     }
 
     #[test]

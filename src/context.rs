@@ -28,6 +28,8 @@ pub struct SiteView<'a> {
     pub taxonomies: Vec<TaxonomyLink<'a>>,
     /// Whether every section and term has its own `atom.xml`.
     pub feeds: bool,
+    /// `[extra]` of site.toml, free-form.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -185,6 +187,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             })
             .collect(),
         feeds: site.config.feeds,
+        extra: &site.config.extra,
     }
 }
 

@@ -265,9 +265,8 @@ impl Rebuilder {
             None => {
                 let mut full = rendered;
                 for (path, source) in &outputs {
-                    if let Some(source) = source {
-                        full.files
-                            .insert(path.clone(), Content::Copy(source.clone()));
+                    if let Some(content) = unrendered(path, source) {
+                        full.files.insert(path.clone(), content);
                     }
                 }
                 output::write(&full, &self.output_dir)
@@ -276,6 +275,16 @@ impl Rebuilder {
             }
             Some(built) => {
                 for (path, source) in &outputs {
+                    // A built-in static file: written when it replaces a
+                    // file of the site's, or was not there before.
+                    if let (None, Some(bytes)) = (source, crate::theme::static_file(path)) {
+                        if pending.everything || built.outputs.get(path) != Some(&None) {
+                            rendered
+                                .files
+                                .insert(path.clone(), Content::Bytes(bytes.to_vec()));
+                        }
+                        continue;
+                    }
                     let Some(source) = source else { continue };
                     let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
                     let in_site = source.strip_prefix(&self.options.root).unwrap_or(source);
@@ -577,6 +586,15 @@ fn add_search_index(
 /// Lists every output path (with the file copied there, if any), refusing
 /// what a full render refuses: paths outside the output, and two outputs
 /// on one path. A partial render must fail exactly when a full one would.
+/// What an output no template renders holds: a copied file, or a file of
+/// the built-in theme (the only outputs with neither a job nor a source).
+fn unrendered(path: &str, source: &Option<PathBuf>) -> Option<Content> {
+    match source {
+        Some(source) => Some(Content::Copy(source.clone())),
+        None => crate::theme::static_file(path).map(|bytes| Content::Bytes(bytes.to_vec())),
+    }
+}
+
 fn check_outputs(
     site: &Site,
     plan: &[Job],
@@ -608,6 +626,7 @@ fn check_outputs(
             &mut errors,
         );
     }
+    render::add_builtin_static_files(&mut skeleton, owners, &mut errors);
     render::check_folders(&skeleton, owners, &mut errors);
     if !errors.is_empty() {
         crate::diagnostics::sort(&mut errors);

@@ -447,7 +447,7 @@ pub fn render_jobs(
                     job.template
                 ),
                 None => format!(
-                    "template `{}` not found in templates/ (site.toml names no theme)",
+                    "template `{}` not found in templates/ or the built-in theme (site.toml names no theme)",
                     job.template
                 ),
             };
@@ -565,8 +565,32 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
             &mut errors,
         );
     }
+    add_builtin_static_files(&mut output, owners, &mut errors);
     check_folders(&output, owners, &mut errors);
     finish(output, errors)
+}
+
+/// For a site that names no theme, the built-in theme's static files on
+/// the paths nothing of the site's takes.
+pub(crate) fn add_builtin_static_files(
+    output: &mut Output,
+    owners: Owners<'_>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if owners.site.config.theme.is_some() {
+        return;
+    }
+    let free: Vec<_> =
+        crate::theme::unclaimed_static_files(|path| output.files.contains_key(path)).collect();
+    for (path, bytes) in free {
+        add(
+            output,
+            owners,
+            path.to_string(),
+            Content::Bytes(bytes.to_vec()),
+            errors,
+        );
+    }
 }
 
 /// Indexes every rendered page and section for client-side search.
@@ -616,6 +640,11 @@ impl Owners<'_> {
             return crate::diagnostics::display_path(&self.site.root, source);
         }
         let Some(job) = self.jobs.iter().find(|job| job.output == path) else {
+            if crate::theme::static_file(path).is_some() {
+                return format!(
+                    "medsite's built-in theme (`{path}`, which static/{path} overrides)"
+                );
+            }
             return "the search index (`search = true` in site.toml)".to_string();
         };
         match job.target {

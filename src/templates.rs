@@ -1,6 +1,8 @@
 //! Template loading: the site's own `templates/` override the theme's
 //! file by file, and medsite's built-in templates (feeds, sitemap, robots,
-//! redirects) come last. Every template is autoescaped whatever its name.
+//! redirects, and, for a site that names no theme, the starter theme of
+//! [`crate::theme`]) come last. Every template is autoescaped whatever its
+//! name.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -85,7 +87,15 @@ impl Templates {
                 }
             }
         }
-        for (name, text) in BUILTIN {
+        // The built-in theme is the theme of a site that names none; a
+        // theme's templates extend its own base.html, whose blocks the
+        // built-in ones would not find.
+        let built_in_theme = if theme.is_none() {
+            crate::theme::TEMPLATES
+        } else {
+            &[]
+        };
+        for (name, text) in BUILTIN.iter().chain(built_in_theme) {
             let tera_name = format!("{BUILTIN_PREFIX}{name}");
             sources.insert(
                 tera_name.clone(),

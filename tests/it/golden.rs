@@ -225,3 +225,57 @@ fn check_reports_anchors_files_reachability_descriptions_and_placeholders() {
 fn new_page_from_the_section_archetype_with_schema_placeholders() {
     new_page_fixture("new-page", "guides", "Respiratory \"RT\" therapist");
 }
+
+/// `medsite init site`: the tree it writes and what it prints
+/// (`init.txt`). The site then builds with no `themes/` folder, passes
+/// `check --deny-warnings`, and its build is `expected/dist/` (without
+/// the marker).
+#[test]
+fn init_writes_a_starter_site_that_builds_and_passes_check() {
+    golden("init", |work| {
+        let site = work.join("site");
+        let result = medsite()
+            .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+            .current_dir(work)
+            .args(["init", "site"])
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "medsite init failed:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let mut files: Files = read_tree(&site)
+            .into_iter()
+            .map(|(path, bytes)| (format!("site/{path}"), bytes))
+            .collect();
+        files.insert("init.txt".into(), result.stdout);
+        assert!(!site.join("themes").exists());
+        let check = medsite()
+            .args(["check", "--deny-warnings", "--root"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "check --deny-warnings failed:\n{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let build = medsite()
+            .args(["build", "--quiet", "--root"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(
+            build.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        for (path, bytes) in read_tree(&site.join("dist")) {
+            if path != ".medsite-output" {
+                files.insert(format!("dist/{path}"), bytes);
+            }
+        }
+        files
+    });
+}

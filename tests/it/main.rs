@@ -8,6 +8,7 @@ mod deploy;
 mod errors;
 mod feeds;
 mod golden;
+mod init;
 mod json_ld;
 mod lists;
 mod new;

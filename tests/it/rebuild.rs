@@ -620,3 +620,37 @@ fn published_static_dot_files_come_and_go_in_a_rebuild_as_in_a_fresh_build() {
     assert!(!rebuilt.contains_key(".well-known/security.txt"));
     assert_eq!(rebuilt, harness.fresh().unwrap());
 }
+
+/// A site without a theme gets the built-in theme's `style.css`; its own
+/// `static/style.css` replaces it, and deleting that brings the built-in
+/// one back, in a rebuild as in a fresh build.
+#[test]
+fn the_built_in_themes_static_file_yields_to_the_sites_and_comes_back() {
+    let site = TempSite::new(&[
+        ("site.toml", "title = \"T\"\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+    ]);
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let built_in = try_read_output(&harness.output).unwrap()["style.css"].clone();
+    assert_eq!(built_in, medsite::theme::static_file("style.css").unwrap());
+    assert_eq!(
+        try_read_output(&harness.output).unwrap(),
+        harness.fresh().unwrap()
+    );
+    let file = harness.root.join("static/style.css");
+    site.write("static/style.css", "body { color: red }\n");
+    harness
+        .rebuild(std::slice::from_ref(&file))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let rebuilt = try_read_output(&harness.output).unwrap();
+    assert_eq!(rebuilt["style.css"], b"body { color: red }\n");
+    assert_eq!(rebuilt, harness.fresh().unwrap());
+    std::fs::remove_file(&file).unwrap();
+    harness
+        .rebuild(std::slice::from_ref(&file))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let rebuilt = try_read_output(&harness.output).unwrap();
+    assert_eq!(rebuilt["style.css"], built_in);
+    assert_eq!(rebuilt, harness.fresh().unwrap());
+}
