@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `0.1.0 (f44e86b 2026-12-03)`: the commit comes from `build.rs`.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("MEDSITE_COMMIT"), ")");
+
 #[derive(Parser)]
 #[command(
     name = "medsite",
-    version,
+    version = VERSION,
     about = "A fast static site generator for well-sourced guides"
 )]
 pub struct Cli {

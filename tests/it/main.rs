@@ -14,6 +14,7 @@ mod lists;
 mod new;
 mod output_folder;
 mod rebuild;
+mod release;
 mod schema;
 mod search;
 mod serve;
