@@ -91,7 +91,6 @@ fn check_fixture(case: &str, args: &[&str]) {
             String::from_utf8_lossy(&result.stderr)
         );
         let mut actual = read_tree(&out);
-        actual.remove(".medsite-output");
         let index: Vec<String> = actual
             .keys()
             .filter(|path| path.starts_with("pagefind/"))
@@ -272,9 +271,7 @@ fn init_writes_a_starter_site_that_builds_and_passes_check() {
             String::from_utf8_lossy(&build.stderr)
         );
         for (path, bytes) in read_tree(&site.join("dist")) {
-            if path != ".medsite-output" {
-                files.insert(format!("dist/{path}"), bytes);
-            }
+            files.insert(format!("dist/{path}"), bytes);
         }
         files
     });
