@@ -1,4 +1,4 @@
-//! `site.toml` in two stages: [`RawConfig`] mirrors the file exactly (serde,
+//! `site.toml` in two stages: `RawConfig` mirrors the file exactly (serde,
 //! unknown keys refused), [`Config`] is what the rest of medsite uses, with
 //! defaults filled in and values checked.
 

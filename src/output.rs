@@ -408,7 +408,7 @@ pub fn write(output: &Output, dir: &Path) -> Result<WriteReport, OutputError> {
     write_stamped(output, dir, None)
 }
 
-/// Like [`write`], and stores `stamp` (one line) with the output for
+/// Like [`write()`], and stores `stamp` (one line) with the output for
 /// [`intact_stamp`] to return.
 pub fn write_stamped(
     output: &Output,
@@ -653,7 +653,7 @@ pub struct Changes {
     pub removed: Vec<String>,
 }
 
-/// Brings an output folder written by [`write`] up to date: each file of
+/// Brings an output folder written by [`write()`] up to date: each file of
 /// `changed` whose bytes differ from the file on disk is replaced
 /// atomically, and every path of `removed` is deleted along with folders
 /// left empty. Readers (a browser, the dev server) see either the old or
