@@ -15,6 +15,7 @@
 //! of these stages; [`rebuild`] keeps their results in memory so that
 //! `watch` redoes only what a change affects.
 
+pub mod assets;
 pub mod build;
 pub mod check;
 pub mod config;

@@ -218,12 +218,13 @@ impl Rebuilder {
 
         let plan = render::plan(&site);
         let mut outputs: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
-        check_outputs(&site, &plan, &mut outputs)?;
+        check_outputs(&site, &plan, templates.use_assets(), &mut outputs)?;
         let jobs = match &self.built {
             Some(built) if !pending.everything && !pending.templates => {
                 let tainted = Tainted {
                     by_sections: built.templates.calling("get_section"),
                     by_pages: built.templates.calling("get_pages"),
+                    by_assets: built.templates.calling("asset"),
                 };
                 affected_jobs(&built.site, &site, &tainted, &plan)
             }
@@ -598,6 +599,7 @@ fn unrendered(path: &str, source: &Option<PathBuf>) -> Option<Content> {
 fn check_outputs(
     site: &Site,
     plan: &[Job],
+    fingerprinted: bool,
     outputs: &mut BTreeMap<String, Option<PathBuf>>,
 ) -> Result<(), Failure> {
     let mut errors = Vec::new();
@@ -612,17 +614,12 @@ fn check_outputs(
             &mut errors,
         );
     }
-    let copies = site
-        .static_files
-        .iter()
-        .chain(site.sections.iter().flat_map(|s| &s.assets))
-        .chain(site.pages.iter().flat_map(|p| &p.assets));
-    for (path, file) in copies {
+    for (path, file) in render::copies(site, fingerprinted) {
         render::add(
             &mut skeleton,
             owners,
-            path.clone(),
-            Content::Copy(file.clone()),
+            path,
+            Content::Copy(file),
             &mut errors,
         );
     }
@@ -707,6 +704,8 @@ pub struct Tainted {
     /// Templates that call `get_pages` (every page's title, description,
     /// path and section title).
     pub by_pages: BTreeSet<String>,
+    /// Templates that call `asset` (the fingerprints of static files).
+    pub by_assets: BTreeSet<String>,
 }
 
 /// The jobs of `plan` (for `new`) whose output may differ from the one
@@ -811,6 +810,8 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
     let page_index_changed = pages_added_or_removed
         || listing_changed.iter().any(|&c| c)
         || link_changed.iter().any(|&c| c);
+    // `asset` returns the fingerprinted name and integrity of a file.
+    let fingerprints_changed = old.fingerprints != new.fingerprints;
 
     // Terms: a term's shown name is its first spelling, so one page can
     // rename a term on every page that carries it.
@@ -937,6 +938,7 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
             dirty
                 || (any_section_dirty && tainted.by_sections.contains(&job.template))
                 || (page_index_changed && tainted.by_pages.contains(&job.template))
+                || (fingerprints_changed && tainted.by_assets.contains(&job.template))
         })
         .cloned()
         .collect()

@@ -249,6 +249,7 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
         .insert("site", &context::site_view(site));
+    crate::assets::register(&mut tera, &site.fingerprints);
     // Every page or section as a value is costly on a large site (and
     // `watch` makes a Tera per rebuild): only when a template asks for it.
     if !templates.calling("get_pages").is_empty() {
@@ -550,20 +551,9 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
     if site.config.search && errors.is_empty() {
         add_search_index(site, &jobs, &mut output, &mut errors);
     }
-    let copies = site
-        .static_files
-        .iter()
-        .chain(site.sections.iter().flat_map(|s| &s.assets))
-        .chain(site.pages.iter().flat_map(|p| &p.assets));
     let owners = Owners { site, jobs: &jobs };
-    for (path, file) in copies {
-        add(
-            &mut output,
-            owners,
-            path.clone(),
-            Content::Copy(file.clone()),
-            &mut errors,
-        );
+    for (path, file) in copies(site, templates.use_assets()) {
+        add(&mut output, owners, path, Content::Copy(file), &mut errors);
     }
     add_builtin_static_files(&mut output, owners, &mut errors);
     check_folders(&output, owners, &mut errors);
@@ -591,6 +581,27 @@ pub(crate) fn add_builtin_static_files(
             errors,
         );
     }
+}
+
+/// Every output copied from a file: static files, the fingerprinted
+/// copies of their `.css` and `.js` files (when templates call `asset`:
+/// `fingerprinted`), then section and page bundle assets.
+pub(crate) fn copies(site: &Site, fingerprinted: bool) -> Vec<(String, PathBuf)> {
+    let fingerprinted = site.static_files.iter().filter_map(|(path, file)| {
+        // A file refused where it is gets no copy to be refused too.
+        let fingerprint = site
+            .fingerprints
+            .get(path)
+            .filter(|_| fingerprinted && !is_reserved(site, path))?;
+        Some((fingerprint.path.clone(), file.clone()))
+    });
+    site.static_files
+        .iter()
+        .cloned()
+        .chain(fingerprinted)
+        .chain(site.sections.iter().flat_map(|s| s.assets.iter().cloned()))
+        .chain(site.pages.iter().flat_map(|p| p.assets.iter().cloned()))
+        .collect()
 }
 
 /// Indexes every rendered page and section for client-side search.
@@ -687,11 +698,7 @@ pub(crate) fn add(
     // With search on, `pagefind/` holds the index: pagefind names its
     // files by their content, so a site's own file there could clash with
     // any later build's index. Refused whether or not it clashes today.
-    if owners.site.config.search
-        && path
-            .strip_prefix(search::FOLDER)
-            .is_some_and(|rest| rest.starts_with('/'))
-    {
+    if is_reserved(owners.site, &path) {
         let owner = owners.describe(&path, &content);
         errors.push(Diagnostic::error(
             reported_at(&owner, &content),
@@ -704,6 +711,14 @@ pub(crate) fn add(
         return;
     }
     insert(output, owners, path, content, errors);
+}
+
+/// Whether `path` is in the search index's folder while search is on.
+fn is_reserved(site: &Site, path: &str) -> bool {
+    site.config.search
+        && path
+            .strip_prefix(search::FOLDER)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// The file a diagnostic about an output is reported at: the copied file

@@ -147,6 +147,12 @@ impl Templates {
         }
     }
 
+    /// Whether any template may call `asset`: only then are fingerprinted
+    /// copies of static files published (see [`crate::assets`]).
+    pub fn use_assets(&self) -> bool {
+        !self.calling("asset").is_empty()
+    }
+
     /// Where a template writes a link ending in `tail` (`search/` for
     /// `{{ root }}search/`): the first line, in file order, where `tail`
     /// starts an attribute value or follows a `}}`. A text search, as
@@ -282,6 +288,14 @@ fn register_filters(tera: &mut Tera) {
         |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
             Err(tera::Error::message(
                 "get_pages is only available while rendering",
+            ))
+        },
+    );
+    tera.register_function(
+        "asset",
+        |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            Err(tera::Error::message(
+                "asset is only available while rendering",
             ))
         },
     );

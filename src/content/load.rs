@@ -1030,6 +1030,8 @@ impl ContentCache {
             }
         }
 
+        let fingerprints = fingerprint_static_files(root, &static_map, &mut errors);
+
         diagnostics::sort(&mut warnings);
         if !errors.is_empty() {
             // The warnings too: one run shows everything it found.
@@ -1046,10 +1048,44 @@ impl ContentCache {
                 sections,
                 taxonomies,
                 static_files: static_map.into_iter().collect(),
+                fingerprints,
             },
             warnings,
         ))
     }
+}
+
+/// Reads and fingerprints the static `.css` and `.js` files, in parallel.
+fn fingerprint_static_files(
+    root: &Path,
+    static_map: &BTreeMap<String, PathBuf>,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, crate::assets::Fingerprint> {
+    let results: Vec<_> = static_map
+        .par_iter()
+        .filter(|(path, _)| crate::assets::is_fingerprinted(path))
+        .map(|(path, file)| {
+            crate::fs::read(file)
+                .map(|bytes| (path.clone(), crate::assets::fingerprint(path, &bytes)))
+                .map_err(|error| {
+                    Diagnostic::error(
+                        diagnostics::display_path(root, file),
+                        "io",
+                        error.to_string(),
+                    )
+                })
+        })
+        .collect();
+    let mut fingerprints = BTreeMap::new();
+    for result in results {
+        match result {
+            Ok((path, fingerprint)) => {
+                fingerprints.insert(path, fingerprint);
+            }
+            Err(diagnostic) => errors.push(diagnostic),
+        }
+    }
+    fingerprints
 }
 
 /// Loads the site in one go: what `build` does.

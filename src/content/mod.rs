@@ -6,6 +6,7 @@ mod load;
 pub mod locate;
 pub mod paths;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -110,6 +111,9 @@ pub struct Site {
     pub taxonomies: Vec<TaxonomyTerms>,
     /// Files from the theme's and the site's `static/`: site path -> file.
     pub static_files: Vec<(String, PathBuf)>,
+    /// The fingerprints of the `.css` and `.js` files among them, by site
+    /// path (see [`crate::assets`]).
+    pub fingerprints: BTreeMap<String, crate::assets::Fingerprint>,
 }
 
 impl Site {

@@ -190,6 +190,14 @@ fn markdown_extensions_heading_ids_toc_summary_and_internal_links() {
     check_fixture("markdown-links", &[]);
 }
 
+/// `asset(path=...)`: the `.css` and `.js` files of `static/` (the site's
+/// and the theme's) are published under content-hashed names too, with
+/// their `sha384-` integrity values; other files are not.
+#[test]
+fn fingerprinted_assets_with_integrity() {
+    check_fixture("fingerprinted-assets", &[]);
+}
+
 #[test]
 fn site_templates_and_static_files_override_the_theme() {
     check_fixture("theme-override", &[]);
