@@ -2,7 +2,7 @@
 # The project's two commands (see README.md):
 #   ./build.sh [FLAGS] build medsite (release) and the careers site into dist/
 #                       (FLAGS go to `medsite build`, e.g. --base-url URL)
-#   ./build.sh test     run every test: cargo test, lints, and the browser,
+#   ./build.sh test     run every test: cargo test, lints, docs, and the browser,
 #                       HTML-validity, accessibility and link checks
 #   ./build.sh check|watch|serve|new [ARGS]   pass through to the medsite binary
 # Anything the tests need (Debian or npm packages) is installed when missing.
@@ -31,9 +31,10 @@ case "${1:-build}" in
         ;;
     test)
         shift
-        echo "== cargo fmt, clippy"
+        echo "== cargo fmt, clippy, doc"
         cargo fmt --all -- --check
         cargo clippy --locked --all-targets --quiet -- -D warnings
+        RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps --quiet
         echo "== cargo test"
         cargo test --locked "$@"
         echo "== build the careers site"

@@ -7,13 +7,15 @@ use std::time::{Duration, Instant};
 use crate::config::{self, Config};
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::Diagnostic;
+use crate::failure::Failure;
 use crate::output::{self, OutputError, WriteReport};
 use crate::progress::Progress;
 use crate::render::{self, Output};
 use crate::stamp::StampOptions;
 use crate::templates::Templates;
 
-/// Options of `medsite build`, free of any CLI library.
+/// Options of `medsite build`, free of any CLI library; `watch` and `serve`
+/// take the same (`watch::WatchOptions::build`), and `rebuild` runs on them.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -22,47 +24,6 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub quiet: bool,
-}
-
-/// Why a command failed; decides the exit code.
-#[derive(Debug)]
-pub enum Failure {
-    /// Problems in the site's files (exit 1).
-    Content(Vec<Diagnostic>),
-    /// A bad argument or a refused output folder; nothing was touched (exit 2).
-    Usage(String),
-    /// The machine failed us: disk, permissions (exit 1).
-    Io(String),
-    /// medsite would have to destroy something, such as a file `new`
-    /// would overwrite (exit 1).
-    Refused(String),
-}
-
-impl Failure {
-    /// What to print for the writer: every diagnostic, then a summary
-    /// line naming what failed (`build`, `check`...).
-    pub fn describe(&self, command: &str) -> String {
-        match self {
-            Failure::Content(diagnostics) => {
-                let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-                format!(
-                    "{}error: {command} failed with {errors} error{}\n",
-                    crate::diagnostics::Report(diagnostics),
-                    if errors == 1 { "" } else { "s" }
-                )
-            }
-            Failure::Usage(message) | Failure::Io(message) | Failure::Refused(message) => {
-                format!("error: {message}\n")
-            }
-        }
-    }
-
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Failure::Content(_) | Failure::Io(_) | Failure::Refused(_) => 1,
-            Failure::Usage(_) => 2,
-        }
-    }
 }
 
 /// What a successful build did.
@@ -107,8 +68,8 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Failur
     Ok(config)
 }
 
-/// Reads the configuration, the content and the templates, reporting the
-/// problems of all three together.
+/// Reads the configuration, the content, the data files and the
+/// templates, reporting the problems of all of them together.
 pub fn load(
     root: &Path,
     base_url: Option<&str>,
@@ -116,14 +77,24 @@ pub fn load(
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Failure> {
     let config = load_config(root, base_url)?;
     let theme = config.theme.clone();
-    let (site, templates) = rayon::join(
-        || content::load(root, config, options),
+    let data_config = config.clone();
+    let ((site, data), templates) = rayon::join(
+        || {
+            rayon::join(
+                || content::load(root, config, options),
+                || crate::data::load(root, &data_config),
+            )
+        },
         || Templates::load(root, theme.as_deref()),
     );
-    match (site, templates) {
-        (Ok((site, warnings)), Ok(templates)) => Ok((site, templates, warnings)),
-        (site, templates) => {
+    match (site, data, templates) {
+        (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
+            site.data = std::sync::Arc::new(data);
+            Ok((site, templates, warnings))
+        }
+        (site, data, templates) => {
             let mut errors = site.err().unwrap_or_default();
+            errors.extend(data.err().unwrap_or_default());
             errors.extend(templates.err().unwrap_or_default());
             Err(Failure::Content(errors))
         }

@@ -22,12 +22,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::build::{self, Failure};
+use crate::build;
 use crate::content::front_matter::{self, Split};
-use crate::content::locate::{self, Segment};
 use crate::content::paths::normalise;
 use crate::content::{self, LoadOptions, Site};
 use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::failure::Failure;
+use crate::locate::{self, Segment};
 use crate::markdown::Rendered;
 use crate::render::{Content, Output};
 
@@ -185,7 +186,7 @@ struct Source {
     block_offset: usize,
     block_len: usize,
     body_offset: usize,
-    format: Option<front_matter::Format>,
+    format: Option<locate::Format>,
 }
 
 impl Source {

@@ -151,11 +151,7 @@ pub struct WatchArgs {
 impl WatchArgs {
     pub fn into_options(self) -> medsite::watch::WatchOptions {
         medsite::watch::WatchOptions {
-            root: self.build.root,
-            output: self.build.output,
-            base_url: self.build.base_url,
-            drafts: self.build.drafts,
-            quiet: self.build.quiet,
+            build: self.build.into_options(),
             poll: self.poll,
         }
     }

@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::locate::{self, Format, Segment};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -37,6 +38,8 @@ struct RawConfig {
     search: bool,
     #[serde(default)]
     markdown: MarkdownSettings,
+    #[serde(default)]
+    data: BTreeMap<String, DataSettings>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -84,6 +87,20 @@ pub struct SectionSettings {
     pub schema: Option<String>,
 }
 
+/// Settings for the data file whose path (relative to `data/`) is the key
+/// of `[data."<path>"]`, e.g. `[data."careers.csv"]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DataSettings {
+    /// JSON Schema file (relative to the site root, in `schemas/`) that the
+    /// file's whole value must satisfy; for a CSV file it also types the
+    /// cells of the columns it describes.
+    pub schema: Option<String>,
+    /// `figures`: every record is a figure with its provenance, checked
+    /// by medsite's built-in schema (see `docs/data.md`).
+    pub kind: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
     /// The key used in front matter, e.g. `work_settings`.
@@ -116,6 +133,8 @@ pub struct Config {
     /// Build a client-side search index (pagefind) into `pagefind/`.
     pub search: bool,
     pub markdown: crate::markdown::MarkdownOptions,
+    /// Keyed by data file path relative to `data/`, e.g. `careers.csv`.
+    pub data: BTreeMap<String, DataSettings>,
     /// `[extra]`: the site's own settings for its templates (`site.extra`).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -138,18 +157,23 @@ impl Config {
             Some(url) => match normalise_base_url(url) {
                 Ok(url) => Some(url),
                 Err(message) => {
-                    problems.push(locate_key(text, "base_url", message));
+                    problems.push(at_key(text, &locate::keys(&["base_url"]), message));
                     None
                 }
             },
         };
         let mut taxonomies = Vec::new();
-        for raw_taxonomy in raw.taxonomies {
+        for (index, raw_taxonomy) in raw.taxonomies.into_iter().enumerate() {
+            let at = |key: Option<&str>| {
+                let mut path = vec![Segment::key("taxonomies"), Segment::Index(index)];
+                path.extend(key.map(Segment::key));
+                path
+            };
             let slug = slug::slugify(&raw_taxonomy.name);
             if slug.is_empty() {
-                problems.push(locate_key(
+                problems.push(at_key(
                     text,
-                    "taxonomies",
+                    &at(Some("name")),
                     format!(
                         "taxonomy name `{}` has no usable characters",
                         raw_taxonomy.name
@@ -161,9 +185,9 @@ impl Config {
                 .title
                 .unwrap_or_else(|| humanise(&raw_taxonomy.name));
             if raw_taxonomy.paginate_by == Some(0) {
-                problems.push(locate_key(
+                problems.push(at_key(
                     text,
-                    "paginate_by",
+                    &at(Some("paginate_by")),
                     format!(
                         "taxonomy `{}`: `paginate_by` must be at least 1 (leave it out to list every page)",
                         raw_taxonomy.name
@@ -180,9 +204,9 @@ impl Config {
         }
         for (folder, settings) in &raw.sections {
             if settings.paginate_by == Some(0) {
-                problems.push(locate_key(
+                problems.push(at_key(
                     text,
-                    "paginate_by",
+                    &locate::keys(&["sections", folder, "paginate_by"]),
                     format!(
                         "section `{folder}`: `paginate_by` must be at least 1 (leave it out to list every page)"
                     ),
@@ -194,9 +218,9 @@ impl Config {
         if let Some(theme) = raw.theme.as_deref().filter(|theme| !theme.is_empty())
             && (theme.contains(['/', '\\']) || theme == "." || theme == "..")
         {
-            problems.push(locate_key(
+            problems.push(at_key(
                 text,
-                "theme",
+                &locate::keys(&["theme"]),
                 format!(
                     "theme `{theme}` must be the name of a folder in `themes/`, such as `default`, not a path"
                 ),
@@ -224,6 +248,7 @@ impl Config {
             markdown: crate::markdown::MarkdownOptions {
                 raw_html: raw.markdown.raw_html,
             },
+            data: raw.data,
             extra: raw
                 .extra
                 .into_iter()
@@ -238,11 +263,6 @@ impl Config {
         let text = crate::fs::read_to_string(&path)
             .map_err(|error| vec![Diagnostic::error(CONFIG_FILE, "config", error.to_string())])?;
         Config::parse(&text)
-    }
-
-    /// A small configuration for unit tests.
-    pub fn for_test() -> Config {
-        Config::parse("title = \"Test site\"\n").expect("the test configuration is valid")
     }
 
     /// Pages per list page of the section in `folder`, if it paginates.
@@ -287,19 +307,11 @@ pub fn normalise_base_url(url: &str) -> Result<String, String> {
     Ok(format!("{}/", url.trim_end_matches('/')))
 }
 
-fn locate_key(text: &str, key: &str, message: String) -> Diagnostic {
+/// An error at the key `path` of `site.toml`, or at its nearest ancestor.
+fn at_key(text: &str, path: &[Segment], message: String) -> Diagnostic {
     let diagnostic = Diagnostic::error(CONFIG_FILE, "config", message);
-    match text
-        .lines()
-        .position(|line| line.trim_start().starts_with(key))
-    {
-        Some(index) => {
-            let column = text
-                .lines()
-                .nth(index)
-                .map_or(1, |l| l.len() - l.trim_start().len() + 1);
-            diagnostic.at(text, index + 1, column)
-        }
+    match locate::nearest(text, Format::Toml, path) {
+        Some(offset) => diagnostic.at_offset(text, offset),
         None => diagnostic,
     }
 }

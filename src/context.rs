@@ -17,6 +17,7 @@ use tera::value::Key;
 use crate::config::MenuItem;
 use crate::content::{Page, Section, Site, TaxonomyTerms, Term};
 use crate::markdown::TocEntry;
+use crate::pagination::pager_path;
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -287,10 +288,6 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
     }
 }
 
-pub fn section_view<'a>(site: &'a Site, section: &'a Section) -> SectionView<'a> {
-    section_view_listing(site, section, &section.pages)
-}
-
 /// A section whose `pages` are only `pages` (one list page of a paginated
 /// section), so a theme that ignores pagination still lists the right ones.
 pub fn section_view_listing<'a>(
@@ -358,10 +355,6 @@ pub fn taxonomy_view(taxonomy: &TaxonomyTerms) -> TaxonomyView<'_> {
     }
 }
 
-pub fn term_view<'a>(site: &'a Site, term: &'a Term) -> TermView<'a> {
-    term_view_listing(site, term, &term.pages)
-}
-
 /// A term whose `pages` are only `pages` (one list page); `count` stays
 /// the number of all its pages.
 pub fn term_view_listing<'a>(site: &'a Site, term: &'a Term, pages: &'a [usize]) -> TermView<'a> {
@@ -399,16 +392,6 @@ pub fn paginator_view<'a>(
         next: (current < number_pagers).then(|| pager_path(base, current + 1)),
         first: base.to_string(),
         last: pager_path(base, number_pagers),
-    }
-}
-
-/// Site path of list page `index` (1-based) of the list at `base`: the
-/// first is the list itself, later ones are `page/2/`, `page/3/`...
-pub fn pager_path(base: &str, index: usize) -> String {
-    if index <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{index}/")
     }
 }
 

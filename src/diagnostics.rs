@@ -199,7 +199,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// Rewrites serde's "unknown field `x`, expected one of `a`, `b`" into
-/// "unknown key `x` in PLACE (did you mean `a`?)".
+/// "unknown key `x` in `place` (did you mean `a`?)".
 pub fn unknown_key_message(serde_message: &str, place: &str) -> Option<String> {
     let rest = serde_message.strip_prefix("unknown field `")?;
     let (name, rest) = rest.split_once('`')?;

@@ -1,5 +1,9 @@
-//! Every file-system call medsite makes goes through here, so that every
-//! I/O error names the path it happened on.
+//! Every file-system call whose error reaches the user goes through here,
+//! so that every such I/O error names the path it happened on.
+//!
+//! Probes whose failure is itself the answer (`exists`, `is_file`, a
+//! metadata look-up that means "not there") and best-effort clean-ups whose
+//! errors are deliberately ignored call `std::fs` directly.
 
 use std::fmt;
 use std::io;
@@ -64,10 +68,6 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> FsResult<std::fs::Metadata> {
     wrap("write", path, result)
 }
 
-pub fn symlink_metadata(path: &Path) -> FsResult<std::fs::Metadata> {
-    wrap("inspect", path, std::fs::symlink_metadata(path))
-}
-
 /// Writes a new file; fails if `path` exists, even if it appeared a
 /// moment ago (no check-then-write race).
 pub fn create_new(path: &Path, bytes: &[u8]) -> FsResult<()> {
@@ -94,10 +94,6 @@ pub fn remove_dir_all(path: &Path) -> FsResult<()> {
 
 pub fn rename(from: &Path, to: &Path) -> FsResult<()> {
     wrap("move", from, std::fs::rename(from, to))
-}
-
-pub fn copy(from: &Path, to: &Path) -> FsResult<()> {
-    wrap("copy", from, std::fs::copy(from, to).map(|_| ()))
 }
 
 pub fn hard_link(from: &Path, to: &Path) -> FsResult<()> {

@@ -10,7 +10,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::build::Failure;
+use crate::failure::Failure;
 
 /// The starter site: path relative to DIR, text. `{{ date }}` in the
 /// first post becomes today's date (archetypes keep theirs for `new`).

@@ -7,7 +7,8 @@
 //!    and returns a [`content::Site`];
 //! 3. [`templates::Templates::load`] parses the theme and the site's templates;
 //! 4. [`render::render`] turns `(&Site, &Templates)` into an
-//!    [`render::Output`] (relative path -> bytes) without any I/O;
+//!    [`render::Output`] (relative path -> bytes) without any I/O, for
+//!    every output of the [`plan::plan`], which decides who owns each path;
 //! 5. [`output::write`] stages the output beside the output folder and
 //!    swaps it in.
 //!
@@ -21,14 +22,19 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod context;
+pub mod data;
 pub mod diagnostics;
+pub mod failure;
 pub mod feed;
 pub mod fs;
 pub mod init;
 pub mod json_ld;
+pub mod locate;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod pagination;
+pub mod plan;
 pub mod progress;
 pub mod rebuild;
 pub mod render;

@@ -191,20 +191,7 @@ pub fn render(
                 "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
             })),
             // Long code lines scroll; keyboards must be able to scroll them.
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let language = match &kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-                    }
-                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
-                };
-                let class = if language.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"language-{}\"", escape(&language))
-                };
-                Event::Html(CowStr::from(format!("<pre tabindex=\"0\"><code{class}>")))
-            }
+            Event::Start(Tag::CodeBlock(kind)) => code_block_start(&kind),
             Event::End(TagEnd::CodeBlock) => Event::Html(CowStr::from("</code></pre>\n")),
             other => other,
         };
@@ -220,37 +207,10 @@ pub fn render(
                 ));
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, explicit_id, classes, inner)) = heading.take() else {
+                let Some(open) = heading.take() else {
                     continue;
                 };
-                let title = plain_text(&inner);
-                let base = explicit_id.unwrap_or_else(|| {
-                    let slug = slug::slugify(&title);
-                    if slug.is_empty() {
-                        "section".to_string()
-                    } else {
-                        slug
-                    }
-                });
-                let id = unique_id(&base, &rendered.anchors);
-                rendered.anchors.push(id.clone());
-                let level_number = level as u8;
-                let class_attribute = if classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", escape(&classes.join(" ")))
-                };
-                events.push(Event::Html(CowStr::from(format!(
-                    "<h{level_number} id=\"{}\"{class_attribute}>",
-                    escape(&id)
-                ))));
-                events.extend(inner);
-                events.push(Event::Html(CowStr::from(format!(
-                    "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: {}\">#</a></h{level_number}>\n",
-                    escape(&id),
-                    escape(&title)
-                ))));
-                flat_headings.push((level_number, id, title));
+                flat_headings.push(close_heading(open, &mut rendered.anchors, &mut events));
             }
             other => match heading.as_mut() {
                 Some((_, _, _, inner)) => inner.push(other),
@@ -268,6 +228,61 @@ pub fn render(
     rendered.html = drop_script_urls(std::mem::take(&mut rendered.html));
     rendered.toc = nest(&flat_headings);
     rendered
+}
+
+/// The opening of a code block: it scrolls, so keyboards must be able to
+/// reach it; a fenced block's language becomes a class.
+fn code_block_start(kind: &pulldown_cmark::CodeBlockKind<'_>) -> Event<'static> {
+    let language = match kind {
+        pulldown_cmark::CodeBlockKind::Fenced(info) => {
+            info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+        }
+        pulldown_cmark::CodeBlockKind::Indented => String::new(),
+    };
+    let class = if language.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape(&language))
+    };
+    Event::Html(CowStr::from(format!("<pre tabindex=\"0\"><code{class}>")))
+}
+
+/// Writes a collected heading into `events` with a unique id (recorded in
+/// `anchors`) and a link to itself; returns its (level, id, title) for the
+/// table of contents.
+fn close_heading<'a>(
+    (level, explicit_id, classes, inner): OpenHeading<'a>,
+    anchors: &mut Vec<String>,
+    events: &mut Vec<Event<'a>>,
+) -> (u8, String, String) {
+    let title = plain_text(&inner);
+    let base = explicit_id.unwrap_or_else(|| {
+        let slug = slug::slugify(&title);
+        if slug.is_empty() {
+            "section".to_string()
+        } else {
+            slug
+        }
+    });
+    let id = unique_id(&base, anchors);
+    anchors.push(id.clone());
+    let level_number = level as u8;
+    let class_attribute = if classes.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{}\"", escape(&classes.join(" ")))
+    };
+    events.push(Event::Html(CowStr::from(format!(
+        "<h{level_number} id=\"{}\"{class_attribute}>",
+        escape(&id)
+    ))));
+    events.extend(inner);
+    events.push(Event::Html(CowStr::from(format!(
+        "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: {}\">#</a></h{level_number}>\n",
+        escape(&id),
+        escape(&title)
+    ))));
+    (level_number, id, title)
 }
 
 /// The number of words in `text`, as `split_whitespace().count()` says;

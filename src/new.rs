@@ -21,10 +21,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::build::Failure;
 use crate::config::{self, Config};
 use crate::content::front_matter;
 use crate::diagnostics::Diagnostic;
+use crate::failure::Failure;
 use crate::schema::{PLACEHOLDER, SectionSchema};
 
 /// Used when neither the site nor the theme has an archetype.
@@ -107,9 +107,9 @@ pub fn run(options: &NewOptions) -> Result<Created, Failure> {
     let mut text = fill(&template, &options.title, &slug, section, &date);
     let value = parse_front_matter(&archetype, &text)?;
     let schema = match config.sections.get(section).and_then(|s| s.schema.as_ref()) {
-        Some(schema) => {
-            Some(SectionSchema::load(root, schema).map_err(|d| Failure::Content(vec![d]))?)
-        }
+        Some(schema) => Some(
+            SectionSchema::load(root, section, schema).map_err(|d| Failure::Content(vec![d]))?,
+        ),
         None => None,
     };
     let value = match &schema {
@@ -327,7 +327,7 @@ fn with_missing_fields(text: &str, value: &Value, completed: &Value) -> Option<S
         return None;
     }
     let split = front_matter::split(text).ok()?;
-    if split.format != Some(front_matter::Format::Yaml) {
+    if split.format != Some(crate::locate::Format::Yaml) {
         return None;
     }
     let added: Map<String, Value> = all

@@ -2,7 +2,10 @@
 //!
 //! A build is written to a staging folder beside the output and swapped in
 //! only when every file is there, so a failed build leaves the previous
-//! output as it was. Files whose bytes did not change are hard-linked from
+//! output as it was. The staging folder is named after the process writing
+//! it (`.dist.staging-<pid>`), so that the next build removes those of
+//! builds killed while writing; the marker beside the output (below) is
+//! not one of them. Files whose bytes did not change are hard-linked from
 //! the previous output, so they keep their modification time and a
 //! sync-based deploy uploads nothing for them. Dot-files at the top of the
 //! output (such as `.git`) are carried over. medsite replaces a folder only
@@ -453,7 +456,8 @@ pub fn write_stamped(
             written: 0,
         });
     }
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    remove_stale_staging(parent, &name);
+    let staging = parent.join(format!("{}{}", staging_prefix(&name), std::process::id()));
     if staging.exists() {
         fs::remove_dir_all(&staging)?;
     }
@@ -488,6 +492,45 @@ pub fn write_stamped(
         }
     }
     result
+}
+
+/// The start of the name of a staging folder of the output folder `name`;
+/// the id of the process that writes it follows.
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.staging-")
+}
+
+/// Removes the staging folders beside the output that builds killed while
+/// writing (power loss, `kill -9`, out of memory) left behind: those whose
+/// process is no longer running. A folder whose process is alive, or
+/// whose liveness cannot be told (no `/proc`), is left alone: it may be a
+/// build still writing. A process id reused since only delays the removal.
+/// Best effort: a folder that cannot be removed is left for the next build.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = staging_prefix(name);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|shown| shown.strip_prefix(&prefix))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && process_is_gone(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether no process `pid` runs, as far as this system can tell: only
+/// where `/proc` lists the running processes (Linux).
+fn process_is_gone(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 /// An output file with its bytes (read, for copies) and their hash.

@@ -15,28 +15,23 @@
 //! sequence of changes the output is byte-identical to a fresh build.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, Failure};
-use crate::content::{ContentCache, LoadOptions, Page, Section, Site};
-use crate::context;
+use crate::build::{self, BuildOptions};
+use crate::content::{ContentCache, LoadOptions, Site};
 use crate::diagnostics::Diagnostic;
+use crate::failure::Failure;
 use crate::output;
-use crate::render::{self, Content, Job, Output, Target};
+use crate::plan::{self, Job, Owner, Plan, Target};
+use crate::render::{self, Content, Output};
 use crate::search;
 use crate::templates::Templates;
 
-/// What a rebuild needs to know, free of any CLI library.
-#[derive(Debug, Clone, Default)]
-pub struct RebuildOptions {
-    pub root: PathBuf,
-    /// Defaults to `<root>/dist`.
-    pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-}
+mod affected;
+
+pub use affected::{Tainted, affected_jobs};
 
 /// What changed on disk, as `watch` classified it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,6 +41,8 @@ pub struct Change {
     pub everything: bool,
     /// A template of the site or of a theme.
     pub templates: bool,
+    /// A file in `data/`: every data file is read again.
+    pub data: bool,
     /// Paths relative to `content/`, `/`-separated.
     pub content: BTreeSet<String>,
     /// Every changed path, relative to the site folder, for files copied
@@ -57,13 +54,18 @@ pub struct Change {
 
 impl Change {
     pub fn is_empty(&self) -> bool {
-        !self.everything && !self.templates && self.content.is_empty() && self.paths.is_empty()
+        !self.everything
+            && !self.templates
+            && !self.data
+            && self.content.is_empty()
+            && self.paths.is_empty()
     }
 
     /// Adds `other` to this change.
     pub fn merge(&mut self, other: Change) {
         self.everything |= other.everything;
         self.templates |= other.templates;
+        self.data |= other.data;
         self.content.extend(other.content);
         self.paths.extend(other.paths);
     }
@@ -114,15 +116,13 @@ impl std::fmt::Display for Outcome {
 struct Built {
     site: Site,
     templates: Templates,
-    /// Every templated output of `site`.
-    plan: Vec<Job>,
-    /// Every output path, with the file it is copied from (if it is a copy).
-    outputs: BTreeMap<String, Option<PathBuf>>,
+    /// Every output of `site` with its owner, the search index included.
+    plan: Plan,
 }
 
 /// Keeps a site loaded between rebuilds.
 pub struct Rebuilder {
-    options: RebuildOptions,
+    options: BuildOptions,
     output_dir: PathBuf,
     /// Read on the first rebuild, so that starting up stays quick.
     cache: Option<ContentCache>,
@@ -147,7 +147,7 @@ struct SearchIndex {
 
 impl Rebuilder {
     /// Checks the output folder and reads the content; builds nothing yet.
-    pub fn new(options: RebuildOptions) -> Result<Rebuilder, Failure> {
+    pub fn new(options: BuildOptions) -> Result<Rebuilder, Failure> {
         let output_dir = build::output_folder(&options.root, options.output.as_deref())?;
         build::load_config(&options.root, options.base_url.as_deref())
             .map(|_| ())
@@ -206,29 +206,53 @@ impl Rebuilder {
         let options = LoadOptions {
             drafts: self.options.drafts,
         };
-        // Content and template problems are reported together, as by `build`.
-        let (site, templates, warnings) = match (cache.assemble(config, &options), templates) {
-            (Ok((site, warnings)), Ok(templates)) => (site, templates, warnings),
-            (site, templates) => {
+        let data = match self
+            .built
+            .as_ref()
+            .filter(|_| !pending.everything && !pending.data)
+        {
+            Some(built) => Ok(built.site.data.clone()),
+            None => crate::data::load(&self.options.root, &config).map(std::sync::Arc::new),
+        };
+        // Content, data and template problems are reported together, as by `build`.
+        let (site, templates, warnings) = match (cache.assemble(config, &options), data, templates)
+        {
+            (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
+                site.data = data;
+                (site, templates, warnings)
+            }
+            (site, data, templates) => {
                 let mut errors = site.err().unwrap_or_default();
+                errors.extend(data.err().unwrap_or_default());
                 errors.extend(templates.err().unwrap_or_default());
                 return Err(Failure::Content(errors));
             }
         };
 
-        let plan = render::plan(&site);
-        let mut outputs: BTreeMap<String, Option<PathBuf>> = BTreeMap::new();
-        check_outputs(&site, &plan, templates.use_assets(), &mut outputs)?;
+        // A partial render must fail exactly when a full one would.
+        let (mut plan, mut errors) = plan::plan(&site, templates.use_assets());
+        if !errors.is_empty() {
+            crate::diagnostics::sort(&mut errors);
+            errors.dedup();
+            return Err(Failure::Content(errors));
+        }
         let jobs = match &self.built {
             Some(built) if !pending.everything && !pending.templates => {
                 let tainted = Tainted {
                     by_sections: built.templates.calling("get_section"),
                     by_pages: built.templates.calling("get_pages"),
+                    by_data: [
+                        crate::data::template::FUNCTION,
+                        crate::data::figures::FUNCTION,
+                    ]
+                    .into_iter()
+                    .flat_map(|function| built.templates.calling(function))
+                    .collect(),
                     by_assets: built.templates.calling("asset"),
                 };
-                affected_jobs(&built.site, &site, &tainted, &plan)
+                affected_jobs(&built.site, &site, &tainted, &plan.jobs)
             }
-            _ => plan.clone(),
+            _ => plan.jobs.clone(),
         };
         let tera = render::site_tera(&site, &templates);
         let mut rendered =
@@ -236,25 +260,22 @@ impl Rebuilder {
         let pages_rendered = jobs
             .iter()
             .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
-        let index_prefix = format!("{}/", search::FOLDER);
         let pages_removed = self.built.as_ref().is_some_and(|built| {
             built.site.pages.len() + built.site.sections.len()
                 != site.pages.len() + site.sections.len()
-                || built
-                    .outputs
-                    .keys()
-                    .any(|path| !path.starts_with(&index_prefix) && !outputs.contains_key(path))
+                || built.plan.owners.iter().any(|(path, owner)| {
+                    *owner != Owner::SearchIndex && !plan.owners.contains_key(path)
+                })
         });
-        let previous = self.built.as_ref().map(|built| &built.outputs);
+        let previous = self.built.as_ref().map(|built| &built.plan.owners);
         // Known again only once the output is written.
         let fingerprint = self.search.fingerprint.take();
         let indexed = add_search_index(
             &site,
-            &plan,
+            &mut plan,
             &mut rendered,
-            &mut outputs,
             Previous {
-                outputs: previous,
+                owners: previous,
                 fingerprint,
                 pages_unchanged: !pages_rendered && !pages_removed,
             },
@@ -262,52 +283,7 @@ impl Rebuilder {
             &self.output_dir,
         )?;
 
-        let changes = match &self.built {
-            None => {
-                let mut full = rendered;
-                for (path, source) in &outputs {
-                    if let Some(content) = unrendered(path, source) {
-                        full.files.insert(path.clone(), content);
-                    }
-                }
-                output::write(&full, &self.output_dir)
-                    .map_err(|error| Failure::Io(error.to_string()))?;
-                output::Changes::default()
-            }
-            Some(built) => {
-                for (path, source) in &outputs {
-                    // A built-in static file: written when it replaces a
-                    // file of the site's, or was not there before.
-                    if let (None, Some(bytes)) = (source, crate::theme::static_file(path)) {
-                        if pending.everything || built.outputs.get(path) != Some(&None) {
-                            rendered
-                                .files
-                                .insert(path.clone(), Content::Bytes(bytes.to_vec()));
-                        }
-                        continue;
-                    }
-                    let Some(source) = source else { continue };
-                    let is_new = built.outputs.get(path) != Some(&Some(source.clone()));
-                    let in_site = source.strip_prefix(&self.options.root).unwrap_or(source);
-                    if pending.everything
-                        || is_new
-                        || pending.paths.iter().any(|p| in_site.starts_with(p))
-                    {
-                        rendered
-                            .files
-                            .insert(path.clone(), Content::Copy(source.clone()));
-                    }
-                }
-                let removed: Vec<String> = built
-                    .outputs
-                    .keys()
-                    .filter(|path| !outputs.contains_key(*path))
-                    .cloned()
-                    .collect();
-                output::update(&rendered, &removed, &self.output_dir)
-                    .map_err(|error| Failure::Io(error.to_string()))?
-            }
-        };
+        let changes = self.write(rendered, &plan, &pending)?;
 
         let changed_pages = changed_pages(&site, &pending.content);
         let outcome = Outcome {
@@ -317,7 +293,7 @@ impl Rebuilder {
             changed_pages,
             rendered: jobs.len(),
             indexed: indexed.ran,
-            files: outputs.len(),
+            files: plan.owners.len(),
             warnings: if warnings == self.warned {
                 Vec::new()
             } else {
@@ -331,7 +307,6 @@ impl Rebuilder {
             site,
             templates,
             plan,
-            outputs,
         });
         // Freeing a large site takes a while: not on the way to the browser.
         if let Some(previous) = previous {
@@ -339,6 +314,70 @@ impl Rebuilder {
         }
         self.pending = Change::default();
         Ok(outcome)
+    }
+
+    /// Writes a rebuild: the whole output the first time (with every file
+    /// to copy), else only the rendered files, the copies that are new or
+    /// whose source changed, and the removal of outputs that are gone.
+    fn write(
+        &self,
+        mut rendered: Output,
+        plan: &Plan,
+        pending: &Change,
+    ) -> Result<output::Changes, Failure> {
+        Ok(match &self.built {
+            None => {
+                let mut full = rendered;
+                for (path, source) in plan.copies() {
+                    full.files
+                        .insert(path.clone(), Content::Copy(source.clone()));
+                }
+                for (path, bytes) in plan.built_in() {
+                    full.files
+                        .insert(path.clone(), Content::Bytes(bytes.to_vec()));
+                }
+                output::write(&full, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?;
+                output::Changes::default()
+            }
+            Some(built) => {
+                for (path, source) in plan.copies() {
+                    let is_new = !matches!(
+                        built.plan.owners.get(path),
+                        Some(Owner::Copy(before)) if before == source
+                    );
+                    let in_site = source.strip_prefix(&self.options.root).unwrap_or(source);
+                    if pending.everything
+                        || is_new
+                        || pending.paths.iter().any(|p| in_site.starts_with(p))
+                    {
+                        rendered
+                            .files
+                            .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                // A built-in static file: written when it replaces a file
+                // of the site's, or was not there before.
+                for (path, bytes) in plan.built_in() {
+                    if pending.everything
+                        || built.plan.owners.get(path) != Some(&Owner::BuiltIn(bytes))
+                    {
+                        rendered
+                            .files
+                            .insert(path.clone(), Content::Bytes(bytes.to_vec()));
+                    }
+                }
+                let removed: Vec<String> = built
+                    .plan
+                    .owners
+                    .keys()
+                    .filter(|path| !plan.owners.contains_key(*path))
+                    .cloned()
+                    .collect();
+                output::update(&rendered, &removed, &self.output_dir)
+                    .map_err(|error| Failure::Io(error.to_string()))?
+            }
+        })
     }
 
     /// The quick path for text edits that leave front matter alone (see
@@ -352,6 +391,7 @@ impl Rebuilder {
     ) -> Result<Option<Outcome>, Failure> {
         let only_markdown = !change.everything
             && !change.templates
+            && !change.data
             && !change.content.is_empty()
             && change.content.iter().all(|p| p.ends_with(".md"))
             && change.paths.len() == change.content.len();
@@ -376,6 +416,7 @@ impl Rebuilder {
             .collect();
         let jobs: Vec<Job> = built
             .plan
+            .jobs
             .iter()
             .filter(|job| match job.target {
                 Target::Page(i) => edit.pages.contains(&i),
@@ -404,12 +445,12 @@ impl Rebuilder {
             .collect();
         let tera = render::site_tera(site, &built.templates);
         // Only the search index's files can come and go on this path.
-        let index_prefix = format!("{}/", search::FOLDER);
-        let before: BTreeMap<String, Option<PathBuf>> = built
-            .outputs
+        let before: BTreeMap<String, Owner> = built
+            .plan
+            .owners
             .iter()
-            .filter(|(path, _)| path.starts_with(&index_prefix))
-            .map(|(path, source)| (path.clone(), source.clone()))
+            .filter(|(_, owner)| **owner == Owner::SearchIndex)
+            .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
         // Known again only once the output is written.
         let fingerprint = self.search.fingerprint.take();
@@ -418,11 +459,10 @@ impl Rebuilder {
             .and_then(|mut rendered| {
                 add_search_index(
                     site,
-                    &built.plan,
+                    &mut built.plan,
                     &mut rendered,
-                    &mut built.outputs,
                     Previous {
-                        outputs: Some(&before),
+                        owners: Some(&before),
                         fingerprint,
                         pages_unchanged: false,
                     },
@@ -442,7 +482,7 @@ impl Rebuilder {
         };
         let removed: Vec<String> = before
             .into_keys()
-            .filter(|path| !built.outputs.contains_key(path))
+            .filter(|path| !built.plan.owners.contains_key(path))
             .collect();
         let changes = match output::update(&rendered, &removed, &self.output_dir) {
             Ok(changes) => changes,
@@ -464,7 +504,7 @@ impl Rebuilder {
                 .collect(),
             rendered: jobs.len(),
             indexed: indexed.ran,
-            files: built.outputs.len(),
+            files: built.plan.owners.len(),
             warnings: Vec::new(),
             elapsed: started.elapsed(),
         }))
@@ -475,11 +515,22 @@ impl Rebuilder {
 /// [`add_search_index`].
 struct Previous<'a> {
     /// Every output of the previous build (`None` for the first build).
-    outputs: Option<&'a BTreeMap<String, Option<PathBuf>>>,
+    owners: Option<&'a BTreeMap<String, Owner>>,
     /// What its index was made from, if known.
     fingerprint: Option<u128>,
     /// No page or section was rendered or removed since.
     pages_unchanged: bool,
+}
+
+impl Previous<'_> {
+    /// The paths of the previous index's files.
+    fn index_files(&self) -> impl Iterator<Item = &String> {
+        self.owners
+            .into_iter()
+            .flatten()
+            .filter(|(_, owner)| **owner == Owner::SearchIndex)
+            .map(|(path, _)| path)
+    }
 }
 
 /// What [`add_search_index`] did.
@@ -491,39 +542,35 @@ struct Indexed {
 }
 
 /// Adds the search index (`search = true` in `site.toml`) to `rendered`
-/// and its files to `outputs`, as `render::render` does for a full build. pagefind has no
-/// incremental API, so every page and section is indexed again, those not
-/// rendered now as they are in the output folder; unless no page changed,
-/// or the pages' HTML is what the previous index was made from: then the
-/// previous index files are kept.
+/// and its files to `plan`, as `render::render` does for a full build.
+/// pagefind has no incremental API, so every page and section is indexed
+/// again, those not rendered now as they are in the output folder; unless
+/// no page changed, or the pages' HTML is what the previous index was made
+/// from: then the previous index files are kept.
 fn add_search_index(
     site: &Site,
-    plan: &[Job],
+    plan: &mut Plan,
     rendered: &mut Output,
-    outputs: &mut BTreeMap<String, Option<PathBuf>>,
     previous: Previous<'_>,
     indexer: &mut Option<search::Indexer>,
     output_dir: &Path,
 ) -> Result<Indexed, Failure> {
-    let prefix = format!("{}/", search::FOLDER);
     if !site.config.search {
         return Ok(Indexed {
             fingerprint: None,
             ran: false,
         });
     }
-    // With search on, the folder belongs to the index (`render::add`
-    // refuses the site's own files there, as in a full build): what is
-    // there is the previous index. With search off it is the site's.
-    outputs.retain(|path, _| !path.starts_with(&prefix));
-    let keep_previous = |outputs: &mut BTreeMap<String, Option<PathBuf>>,
-                         previous: &BTreeMap<String, Option<PathBuf>>| {
-        for path in previous.keys().filter(|p| p.starts_with(&prefix)) {
-            outputs.insert(path.clone(), None);
+    let claim = |plan: &mut Plan, paths: Vec<&String>| -> Result<(), Failure> {
+        let mut errors = plan.add_search_index(site, paths);
+        if errors.is_empty() {
+            return Ok(());
         }
+        crate::diagnostics::sort(&mut errors);
+        Err(Failure::Content(errors))
     };
-    if let Some(before) = previous.outputs.filter(|_| previous.pages_unchanged) {
-        keep_previous(outputs, before);
+    if previous.owners.is_some() && previous.pages_unchanged {
+        claim(plan, previous.index_files().collect())?;
         return Ok(Indexed {
             fingerprint: previous.fingerprint,
             ran: false,
@@ -531,6 +578,7 @@ fn add_search_index(
     }
     let mut texts: Vec<(&str, Cow<'_, str>)> = Vec::new();
     for job in plan
+        .jobs
         .iter()
         .filter(|job| matches!(job.target, Target::Page(_) | Target::Section(_)))
     {
@@ -549,11 +597,10 @@ fn add_search_index(
         .map(|(path, html)| search::Document { path, html })
         .collect();
     let fingerprint = search::fingerprint(site, &documents);
-    if let Some(before) = previous
-        .outputs
-        .filter(|_| previous.fingerprint == Some(fingerprint))
-    {
-        keep_previous(outputs, before);
+    if previous.owners.is_some() && previous.fingerprint == Some(fingerprint) {
+        drop(documents);
+        drop(texts);
+        claim(plan, previous.index_files().collect())?;
         return Ok(Indexed {
             fingerprint: Some(fingerprint),
             ran: false,
@@ -566,78 +613,17 @@ fn add_search_index(
     let files = indexer
         .index(site, &documents)
         .map_err(|d| Failure::Content(vec![d]))?;
+    drop(documents);
     drop(texts);
+    // As `render::render` refuses it: a page or file already there.
+    claim(plan, files.iter().map(|(path, _)| path).collect())?;
     for (path, bytes) in files {
-        // As `render::render` refuses it: a page or file already there.
-        if outputs.insert(path.clone(), None).is_some() {
-            return Err(Failure::Content(vec![Diagnostic::error(
-                "content",
-                "duplicate-url",
-                format!("two outputs would be written to `{path}`"),
-            )]));
-        }
         rendered.files.insert(path, Content::Bytes(bytes));
     }
     Ok(Indexed {
         fingerprint: Some(fingerprint),
         ran: true,
     })
-}
-
-/// Lists every output path (with the file copied there, if any), refusing
-/// what a full render refuses: paths outside the output, and two outputs
-/// on one path. A partial render must fail exactly when a full one would.
-/// What an output no template renders holds: a copied file, or a file of
-/// the built-in theme (the only outputs with neither a job nor a source).
-fn unrendered(path: &str, source: &Option<PathBuf>) -> Option<Content> {
-    match source {
-        Some(source) => Some(Content::Copy(source.clone())),
-        None => crate::theme::static_file(path).map(|bytes| Content::Bytes(bytes.to_vec())),
-    }
-}
-
-fn check_outputs(
-    site: &Site,
-    plan: &[Job],
-    fingerprinted: bool,
-    outputs: &mut BTreeMap<String, Option<PathBuf>>,
-) -> Result<(), Failure> {
-    let mut errors = Vec::new();
-    let mut skeleton = Output::default();
-    let owners = render::Owners { site, jobs: plan };
-    for job in plan {
-        render::add(
-            &mut skeleton,
-            owners,
-            job.output.clone(),
-            Content::Bytes(Vec::new()),
-            &mut errors,
-        );
-    }
-    for (path, file) in render::copies(site, fingerprinted) {
-        render::add(
-            &mut skeleton,
-            owners,
-            path,
-            Content::Copy(file),
-            &mut errors,
-        );
-    }
-    render::add_builtin_static_files(&mut skeleton, owners, &mut errors);
-    render::check_folders(&skeleton, owners, &mut errors);
-    if !errors.is_empty() {
-        crate::diagnostics::sort(&mut errors);
-        errors.dedup();
-        return Err(Failure::Content(errors));
-    }
-    for (path, content) in skeleton.files {
-        let source = match content {
-            Content::Copy(source) => Some(source),
-            Content::Bytes(_) => None,
-        };
-        outputs.insert(path, source);
-    }
-    Ok(())
 }
 
 /// Site paths of the pages and sections whose source is `changed` or lies
@@ -658,288 +644,5 @@ fn changed_pages(site: &Site, changed: &BTreeSet<String>) -> Vec<String> {
                 .filter(|s| touched(&s.source))
                 .map(|s| s.path.clone()),
         )
-        .collect()
-}
-
-/// A page's own data, everything but its position (section, neighbours).
-fn page_same(a: &Page, b: &Page) -> bool {
-    a.source == b.source
-        && a.path == b.path
-        && a.slug == b.slug
-        && a.title == b.title
-        && a.date == b.date
-        && a.updated == b.updated
-        && a.front == b.front
-        && a.assets == b.assets
-        && (std::sync::Arc::ptr_eq(&a.rendered, &b.rendered) || a.rendered == b.rendered)
-}
-
-/// A section's own data, everything but its pages and subsections.
-fn section_same(a: &Section, b: &Section) -> bool {
-    a.source == b.source
-        && a.folder == b.folder
-        && a.path == b.path
-        && a.title == b.title
-        && a.front == b.front
-        && a.assets == b.assets
-        && a.parent == b.parent
-        && (std::sync::Arc::ptr_eq(&a.rendered, &b.rendered) || a.rendered == b.rendered)
-}
-
-/// What other outputs show of a section: links and breadcrumbs.
-fn section_link(section: &Section) -> (&str, Option<&str>, &str) {
-    (
-        &section.title,
-        section.front.description.as_deref(),
-        &section.path,
-    )
-}
-
-/// Templates that read more than their own job's context, by name (as jobs
-/// name them): see [`Templates::calling`].
-#[derive(Debug, Clone, Default)]
-pub struct Tainted {
-    /// Templates that call `get_section` (any section, with its pages).
-    pub by_sections: BTreeSet<String>,
-    /// Templates that call `get_pages` (every page's title, description,
-    /// path and section title).
-    pub by_pages: BTreeSet<String>,
-    /// Templates that call `asset` (the fingerprints of static files).
-    pub by_assets: BTreeSet<String>,
-}
-
-/// The jobs of `plan` (for `new`) whose output may differ from the one
-/// rendered for `old`. Each output reads a known part of the site; a job is
-/// kept when that part changed. When the sections themselves changed, every
-/// job is kept. `tainted` names the templates that call `get_section`,
-/// which can read any section: they are re-rendered when a section's list
-/// may have changed.
-pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) -> Vec<Job> {
-    let same_structure = old.sections.len() == new.sections.len()
-        && old
-            .sections
-            .iter()
-            .zip(&new.sections)
-            .all(|(a, b)| a.folder == b.folder && a.parent == b.parent)
-        && old.taxonomies.len() == new.taxonomies.len();
-    if !same_structure {
-        return plan.to_vec();
-    }
-    let old_index: HashMap<&str, usize> = old
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.source.as_str(), i))
-        .collect();
-    let new_sources: BTreeSet<&str> = new.pages.iter().map(|p| p.source.as_str()).collect();
-    let old_of: Vec<Option<usize>> = new
-        .pages
-        .iter()
-        .map(|p| old_index.get(p.source.as_str()).copied())
-        .collect();
-    let removed: Vec<&Page> = old
-        .pages
-        .iter()
-        .filter(|p| !new_sources.contains(p.source.as_str()))
-        .collect();
-    let changed: Vec<bool> = new
-        .pages
-        .iter()
-        .zip(&old_of)
-        .map(|(page, old_page)| !old_page.is_some_and(|o| page_same(&old.pages[o], page)))
-        .collect();
-    let summary = |site: &Site, page: &Page| {
-        serde_json::to_string(&context::page_summary(site, page)).unwrap_or_default()
-    };
-    // What lists, neighbours and feeds show of a page.
-    let listing_changed: Vec<bool> = (0..new.pages.len())
-        .map(|i| {
-            changed[i]
-                && old_of[i].is_none_or(|o| {
-                    summary(old, &old.pages[o]) != summary(new, &new.pages[i])
-                        || old.pages[o].updated != new.pages[i].updated
-                })
-        })
-        .collect();
-    let pages_added_or_removed = old_of.iter().any(Option::is_none) || !removed.is_empty();
-
-    let section_changed: Vec<bool> = old
-        .sections
-        .iter()
-        .zip(&new.sections)
-        .map(|(a, b)| !section_same(a, b))
-        .collect();
-    let link_changed: Vec<bool> = old
-        .sections
-        .iter()
-        .zip(&new.sections)
-        .map(|(a, b)| section_link(a) != section_link(b))
-        .collect();
-    // A section or one above it shows differently in breadcrumbs.
-    let ancestry_changed = |mut index: Option<usize>| {
-        while let Some(i) = index {
-            if link_changed[i] {
-                return true;
-            }
-            index = new.sections[i].parent;
-        }
-        false
-    };
-    let same_pages = |before: &[usize], after: &[usize]| {
-        before
-            .iter()
-            .map(|&i| &old.pages[i].source)
-            .eq(after.iter().map(|&i| &new.pages[i].source))
-    };
-    let section_dirty: Vec<bool> = (0..new.sections.len())
-        .map(|s| {
-            let (a, b) = (&old.sections[s], &new.sections[s]);
-            section_changed[s]
-                || ancestry_changed(b.parent)
-                || !same_pages(&a.pages, &b.pages)
-                || b.pages.iter().any(|&i| listing_changed[i])
-                || a.subsections
-                    .iter()
-                    .map(|&i| &old.sections[i].folder)
-                    .ne(b.subsections.iter().map(|&i| &new.sections[i].folder))
-                || b.subsections.iter().any(|&i| link_changed[i])
-        })
-        .collect();
-    let any_section_dirty = section_dirty.iter().any(|&d| d);
-    // `get_pages` shows titles, descriptions, paths and section titles.
-    let page_index_changed = pages_added_or_removed
-        || listing_changed.iter().any(|&c| c)
-        || link_changed.iter().any(|&c| c);
-    // `asset` returns the fingerprinted name and integrity of a file.
-    let fingerprints_changed = old.fingerprints != new.fingerprints;
-
-    // Terms: a term's shown name is its first spelling, so one page can
-    // rename a term on every page that carries it.
-    let mut renamed_terms: BTreeSet<(usize, &str)> = BTreeSet::new();
-    let mut term_dirty: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let mut list_dirty: BTreeSet<usize> = BTreeSet::new();
-    for (t, (old_taxonomy, new_taxonomy)) in old.taxonomies.iter().zip(&new.taxonomies).enumerate()
-    {
-        let old_terms: HashMap<&str, &crate::content::Term> = old_taxonomy
-            .terms
-            .iter()
-            .map(|term| (term.slug.as_str(), term))
-            .collect();
-        let counts = |taxonomy: &crate::content::TaxonomyTerms| -> Vec<(String, String, usize)> {
-            taxonomy
-                .terms
-                .iter()
-                .map(|term| (term.slug.clone(), term.name.clone(), term.pages.len()))
-                .collect()
-        };
-        if counts(old_taxonomy) != counts(new_taxonomy) {
-            list_dirty.insert(t);
-        }
-        for (k, term) in new_taxonomy.terms.iter().enumerate() {
-            let dirty = match old_terms.get(term.slug.as_str()) {
-                None => true,
-                Some(old_term) => {
-                    if old_term.name != term.name {
-                        renamed_terms.insert((t, term.slug.as_str()));
-                    }
-                    old_term.name != term.name
-                        || !same_pages(&old_term.pages, &term.pages)
-                        || term.pages.iter().any(|&i| listing_changed[i])
-                }
-            };
-            if dirty {
-                term_dirty.insert((t, k));
-            }
-        }
-    }
-    let carries_renamed_term = |page: &Page| {
-        !renamed_terms.is_empty()
-            && page.front.taxonomies.iter().any(|(name, values)| {
-                new.taxonomies
-                    .iter()
-                    .position(|t| &t.name == name)
-                    .is_some_and(|t| {
-                        values
-                            .iter()
-                            .any(|v| renamed_terms.contains(&(t, slug::slugify(v).as_str())))
-                    })
-            })
-    };
-    let neighbour = |site: &Site, index: Option<usize>| index.map(|i| site.pages[i].source.clone());
-    let page_dirty: Vec<bool> = new
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| {
-            changed[i]
-                || ancestry_changed(Some(page.section))
-                || old_of[i].is_none_or(|o| {
-                    let before = &old.pages[o];
-                    neighbour(old, before.previous) != neighbour(new, page.previous)
-                        || neighbour(old, before.next) != neighbour(new, page.next)
-                })
-                || page.previous.is_some_and(|j| listing_changed[j])
-                || page.next.is_some_and(|j| listing_changed[j])
-                || carries_renamed_term(page)
-        })
-        .collect();
-
-    let newest = |site: &Site| -> Vec<String> {
-        site.pages_by_date()
-            .into_iter()
-            .take(site.config.feed_limit)
-            .map(|i| site.pages[i].source.clone())
-            .collect()
-    };
-    let changed_sources: BTreeSet<&str> = new
-        .pages
-        .iter()
-        .zip(&changed)
-        .filter(|(_, c)| **c)
-        .map(|(p, _)| p.source.as_str())
-        .collect();
-    let feed_dirty = pages_added_or_removed || {
-        let (before, after) = (newest(old), newest(new));
-        before != after || after.iter().any(|s| changed_sources.contains(s.as_str()))
-    };
-    let sitemap_dirty = pages_added_or_removed
-        || link_changed.iter().any(|&c| c)
-        || !list_dirty.is_empty()
-        || new.pages.iter().zip(&old_of).any(|(page, o)| {
-            o.is_none_or(|o| {
-                let before = &old.pages[o];
-                before.path != page.path
-                    || before.date != page.date
-                    || before.updated != page.updated
-            })
-        });
-
-    plan.iter()
-        .filter(|job| {
-            let dirty = match job.target {
-                Target::Page(i) => page_dirty[i],
-                Target::Alias(i, _) => changed[i],
-                Target::Section(s) | Target::SectionPager(s, _) => section_dirty[s],
-                // Feeds carry each page's whole text.
-                Target::SectionFeed(s) => {
-                    section_dirty[s] || new.sections[s].pages.iter().any(|&i| changed[i])
-                }
-                Target::TaxonomyList(t) => list_dirty.contains(&t),
-                Target::Term(t, k) | Target::TermPager(t, k, _) => term_dirty.contains(&(t, k)),
-                Target::TermFeed(t, k) => {
-                    term_dirty.contains(&(t, k))
-                        || new.taxonomies[t].terms[k].pages.iter().any(|&i| changed[i])
-                }
-                Target::Feed => feed_dirty,
-                Target::Sitemap => sitemap_dirty,
-                // They read only site.toml and templates, which rebuild everything.
-                Target::NotFound | Target::Robots => false,
-            };
-            dirty
-                || (any_section_dirty && tainted.by_sections.contains(&job.template))
-                || (page_index_changed && tainted.by_pages.contains(&job.template))
-                || (fingerprints_changed && tainted.by_assets.contains(&job.template))
-        })
-        .cloned()
         .collect()
 }

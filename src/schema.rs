@@ -12,8 +12,8 @@ use std::path::{Component, Path};
 use serde_json::Value;
 
 use crate::config::{self, Config};
-use crate::content::locate::{FieldPath, Segment};
 use crate::diagnostics::Diagnostic;
+use crate::locate::{self, FieldPath, Format, Segment};
 
 /// A front-matter text starting with this is a placeholder to replace, as
 /// `medsite new` writes them: build warns about it, check refuses it.
@@ -77,7 +77,28 @@ pub struct Violation {
     /// The key to point at: the offending key, or for a missing key its
     /// parent (empty: the front matter as a whole).
     pub at: Vec<Segment>,
+    /// The field the message names: `at`, or for a missing key the key.
+    pub field: Vec<Segment>,
+    /// What is wrong, without the field: `expected integer, found ...`.
+    pub detail: String,
+    /// `field: detail`, as a front-matter writer reads it.
     pub message: String,
+}
+
+impl Violation {
+    fn new(at: Vec<Segment>, field: Vec<Segment>, detail: String) -> Violation {
+        let message = if field.is_empty() {
+            format!("front matter: {detail}")
+        } else {
+            format!("{}: {detail}", FieldPath(field.clone()))
+        };
+        Violation {
+            at,
+            field,
+            detail,
+            message,
+        }
+    }
 }
 
 impl Schemas {
@@ -90,7 +111,7 @@ impl Schemas {
             let Some(file) = &settings.schema else {
                 continue;
             };
-            match SectionSchema::load(root, file) {
+            match SectionSchema::load(root, folder, file) {
                 Ok(schema) => {
                     by_section.insert(folder.clone(), schema);
                 }
@@ -127,15 +148,16 @@ impl Schemas {
 }
 
 impl SectionSchema {
-    /// Reads `<root>/<file>` and compiles it.
-    pub fn load(root: &Path, file: &str) -> Result<SectionSchema, Diagnostic> {
+    /// Reads `<root>/<file>`, the schema of the section `folder`, and
+    /// compiles it.
+    pub fn load(root: &Path, folder: &str, file: &str) -> Result<SectionSchema, Diagnostic> {
         let display = file.trim_start_matches("./").to_string();
         // `build` stamps and `watch` watches the site's folders; a schema
         // elsewhere could change without either noticing.
         if !in_schemas_folder(&display) {
             return Err(config_diagnostic(
                 root,
-                file,
+                folder,
                 format!(
                     "schema `{file}` is not in the `schemas/` folder: keep section schemas \
                      there (e.g. `schemas/career.schema.json`), where `build` and `watch` \
@@ -146,7 +168,7 @@ impl SectionSchema {
         let text = crate::fs::read_to_string(&root.join(file)).map_err(|error| {
             config_diagnostic(
                 root,
-                file,
+                folder,
                 format!("schema `{file}` cannot be read: {error}"),
             )
         })?;
@@ -158,18 +180,23 @@ impl SectionSchema {
             )
             .at(&text, error.line(), error.column())
         })?;
+        SectionSchema::compile(display, document)
+    }
+
+    /// Compiles a schema document; `file` names it in messages.
+    pub fn compile(file: String, document: Value) -> Result<SectionSchema, Diagnostic> {
         let validator = jsonschema::options()
             .should_validate_formats(true)
             .build(&document)
             .map_err(|error| {
                 Diagnostic::error(
-                    &display,
+                    &file,
                     "schema-invalid",
                     format!("the schema is not a valid JSON Schema: {error}"),
                 )
             })?;
         Ok(SectionSchema {
-            file: display,
+            file,
             document,
             validator,
         })
@@ -188,10 +215,11 @@ impl SectionSchema {
                     let name = property.as_str().unwrap_or_default().to_string();
                     let mut missing = instance_path.clone();
                     missing.push(Segment::Key(name));
-                    violations.push(Violation {
-                        at: instance_path,
-                        message: format!("{}: required, but missing", FieldPath(missing)),
-                    });
+                    violations.push(Violation::new(
+                        instance_path,
+                        missing,
+                        "required, but missing".to_string(),
+                    ));
                     continue;
                 }
                 Kind::AdditionalProperties { unexpected }
@@ -200,10 +228,11 @@ impl SectionSchema {
                     for name in unexpected {
                         let mut at = instance_path.clone();
                         at.push(Segment::Key(name.clone()));
-                        violations.push(Violation {
-                            message: format!("{}: unknown key{allowed}", FieldPath(at.clone())),
+                        violations.push(Violation::new(
+                            at.clone(),
                             at,
-                        });
+                            format!("unknown key{allowed}"),
+                        ));
                     }
                     continue;
                 }
@@ -247,14 +276,7 @@ impl SectionSchema {
                 Kind::FalseSchema => "not allowed here".to_string(),
                 _ => error.to_string(),
             };
-            violations.push(Violation {
-                message: if field.0.is_empty() {
-                    format!("front matter: {message}")
-                } else {
-                    format!("{field}: {message}")
-                },
-                at: instance_path,
-            });
+            violations.push(Violation::new(instance_path, field.0, message));
         }
         violations
     }
@@ -295,24 +317,20 @@ fn in_schemas_folder(file: &str) -> bool {
         && parts.all(|part| matches!(part, Component::Normal(_)))
 }
 
-/// An error at the `schema = "<file>"` line of `site.toml` (the first
-/// `schema` line when no line names the file as written).
-fn config_diagnostic(root: &Path, file: &str, message: String) -> Diagnostic {
+/// An error at the `schema` key of the section `folder` in `site.toml`,
+/// whose table may name the folder with slashes (`[sections."careers/"]`).
+fn config_diagnostic(root: &Path, folder: &str, message: String) -> Diagnostic {
     let diagnostic = Diagnostic::error(config::CONFIG_FILE, "schema-invalid", message);
     let Ok(text) = crate::fs::read_to_string(&root.join(config::CONFIG_FILE)) else {
         return diagnostic;
     };
-    let is_schema = |line: &&str| line.trim_start().starts_with("schema");
-    match text
-        .lines()
-        .position(|line| is_schema(&line) && line.contains(file))
-        .or_else(|| text.lines().position(|line| is_schema(&line)))
-    {
-        Some(index) => {
-            let line = text.lines().nth(index).unwrap_or_default();
-            let column = line.len() - line.trim_start().len() + 1;
-            diagnostic.at(&text, index + 1, column)
-        }
+    let sections = locate::keys(&["sections"]);
+    let written = locate::toml_table_keys(&text, &sections)
+        .into_iter()
+        .find(|key| key.trim_matches('/') == folder);
+    let path = locate::keys(&["sections", written.as_deref().unwrap_or(folder), "schema"]);
+    match locate::nearest(&text, Format::Toml, &path) {
+        Some(offset) => diagnostic.at_offset(&text, offset),
         None => diagnostic,
     }
 }
@@ -404,7 +422,9 @@ fn plural(count: u64) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn strip_position(error: &serde_json::Error) -> String {
+/// serde_json's message without its " at line L column C" tail, for
+/// diagnostics that give the position themselves.
+pub fn strip_position(error: &serde_json::Error) -> String {
     let text = error.to_string();
     match text.rfind(" at line ") {
         Some(index) => text[..index].to_string(),

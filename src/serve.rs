@@ -27,7 +27,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch as latest};
 
-use crate::build::{self, Failure};
+use crate::build;
+use crate::failure::Failure;
 use crate::rebuild::Outcome;
 use crate::watch::{self, WatchOptions};
 
@@ -116,10 +117,10 @@ const BLOCKING_THREADS: usize = 4;
 /// Serves the site and rebuilds it on every change, until the watcher
 /// fails or the process is stopped.
 pub fn run(options: &ServeOptions) -> Result<(), Failure> {
-    let root = &options.watch.root;
-    let output = build::output_folder(root, options.watch.output.as_deref())?;
+    let root = &options.watch.build.root;
+    let output = build::output_folder(root, options.watch.build.output.as_deref())?;
     // A broken site.toml is reported by the first build; serve from `/`.
-    let base_path = build::load_config(root, options.watch.base_url.as_deref())
+    let base_path = build::load_config(root, options.watch.build.base_url.as_deref())
         .map_or_else(|_| "/".to_string(), |config| config.base_path());
     if !options.bind.is_loopback() {
         eprintln!(

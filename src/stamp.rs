@@ -1,5 +1,5 @@
 //! The stamp of a build's inputs: one hash over the path, size, times and
-//! inode of every file a build can read (`site.toml`, `content/`, `schemas/`,
+//! inode of every file a build can read (`site.toml`, `content/`, `schemas/`, `data/`,
 //! `templates/`, `static/`, `themes/`), the build options and the medsite
 //! binary itself. It never reads a file's contents, so taking it costs one
 //! `stat` per file.
@@ -52,6 +52,7 @@ pub fn of_inputs(root: &Path, options: &StampOptions<'_>) -> Option<String> {
         "static",
         "themes",
         "schemas",
+        "data",
     ] {
         let path = root.join(input);
         if !path.exists() {

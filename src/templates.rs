@@ -291,6 +291,19 @@ fn register_filters(tera: &mut Tera) {
             ))
         },
     );
+    for function in [
+        crate::data::template::FUNCTION,
+        crate::data::figures::FUNCTION,
+    ] {
+        tera.register_function(
+            function,
+            move |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+                Err(tera::Error::message(format!(
+                    "{function} is only available while rendering"
+                )))
+            },
+        );
+    }
     tera.register_function(
         "asset",
         |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {

@@ -44,7 +44,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("builtin/theme/templates/404.html")),
 ];
 
-/// Static files by output path, as a site's `static/` would hold them.
+/// Static files by output path, as a site's `static/` would hold them;
+/// [`crate::plan::plan`] gives each the path when nothing of the site's
+/// (its `static/`, its pages, its assets) takes it.
 pub const STATIC_FILES: &[(&str, &[u8])] = &[(
     "style.css",
     include_bytes!("builtin/theme/static/style.css"),
@@ -56,15 +58,4 @@ pub fn static_file(path: &str) -> Option<&'static [u8]> {
         .iter()
         .find(|(name, _)| *name == path)
         .map(|(_, bytes)| *bytes)
-}
-
-/// The built-in static files that no output in `taken` claims: the site's
-/// and the theme's files always win.
-pub fn unclaimed_static_files(
-    taken: impl Fn(&str) -> bool,
-) -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    STATIC_FILES
-        .iter()
-        .copied()
-        .filter(move |(path, _)| !taken(path))
 }

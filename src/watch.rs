@@ -20,14 +20,16 @@ use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent};
 
-use crate::build::Failure;
+use crate::build::BuildOptions;
 use crate::content::{is_editor_temporary, is_skipped_static};
-use crate::rebuild::{Change, Outcome, RebuildOptions, Rebuilder};
+use crate::failure::Failure;
+use crate::rebuild::{Change, Outcome, Rebuilder};
 
 /// The folders of a site that are watched recursively; the site folder
 /// itself is watched without recursion, for `site.toml`.
-pub const WATCHED_FOLDERS: [&str; 6] = [
+pub const WATCHED_FOLDERS: [&str; 7] = [
     "content",
+    "data",
     "themes",
     "templates",
     "static",
@@ -48,12 +50,8 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(1000);
 /// Options of `medsite watch`, free of any CLI library.
 #[derive(Debug, Clone, Default)]
 pub struct WatchOptions {
-    pub root: PathBuf,
-    /// Defaults to `<root>/dist`.
-    pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    pub quiet: bool,
+    /// What every build of the watch builds, and where.
+    pub build: BuildOptions,
     /// Poll the file system instead of asking it for events.
     pub poll: bool,
 }
@@ -98,6 +96,7 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> Change {
                 change.paths.insert(relative.to_path_buf());
             }
             (Some("templates"), _) | (Some("themes"), Some("templates")) => change.templates = true,
+            (Some("data"), _) => change.data = true,
             (Some("static"), _) | (Some("themes"), Some("static")) => {
                 change.paths.insert(relative.to_path_buf());
             }
@@ -202,7 +201,7 @@ pub fn print(options: &WatchOptions, result: &Result<Outcome, Failure>) {
     match result {
         Ok(outcome) => {
             eprint!("{}", crate::diagnostics::Report(&outcome.warnings));
-            if !options.quiet {
+            if !options.build.quiet {
                 println!("{outcome}");
                 let _ = std::io::stdout().flush();
             }
@@ -221,13 +220,9 @@ pub fn run(
     options: &WatchOptions,
     mut on_build: impl FnMut(&Result<Outcome, Failure>),
 ) -> Result<(), Failure> {
-    let mut rebuilder = Rebuilder::new(RebuildOptions {
-        root: options.root.clone(),
-        output: options.output.clone(),
-        base_url: options.base_url.clone(),
-        drafts: options.drafts,
-    })?;
-    let root = crate::fs::canonicalize(&options.root).map_err(|e| Failure::Io(e.to_string()))?;
+    let mut rebuilder = Rebuilder::new(options.build.clone())?;
+    let root =
+        crate::fs::canonicalize(&options.build.root).map_err(|e| Failure::Io(e.to_string()))?;
     let output = rebuilder.output_dir().to_path_buf();
     let (sender, receiver) = mpsc::channel();
     let mut watcher = Watcher::new(options.poll, sender)
@@ -337,6 +332,22 @@ mod tests {
             let change = change_of(&[path]);
             assert!(change.templates && !change.everything, "{path}");
         }
+    }
+
+    #[test]
+    fn data_files_are_data_changes() {
+        for path in ["data/careers.csv", "data/states/ca.yaml", "data/states"] {
+            let change = change_of(&[path]);
+            assert!(
+                change.data && !change.everything && !change.templates,
+                "{path}"
+            );
+            assert!(
+                change.content.is_empty() && change.paths.is_empty(),
+                "{path}"
+            );
+        }
+        assert!(change_of(&["data/.careers.csv.swp"]).is_empty());
     }
 
     #[test]

@@ -16,17 +16,12 @@ use gray_matter::engine::{Engine, JSON, TOML, YAML};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::locate::{self, Format, Segment};
+
 /// Front matter larger than this is refused before parsing.
 pub const MAX_FRONT_MATTER_BYTES: usize = 256 * 1024;
 /// Deepest nesting of maps and lists accepted in YAML front matter.
 pub const MAX_YAML_DEPTH: usize = 32;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Yaml,
-    Toml,
-    Json,
-}
 
 /// A file cut into front matter and body. Offsets are bytes into the text
 /// after any byte-order mark.
@@ -242,14 +237,13 @@ pub fn parse_value(split: &Split<'_>) -> Result<Value, FrontMatterError> {
 /// Reads medsite's own fields from the value [`parse_value`] returned; a
 /// type error names its field and points at it.
 pub fn from_value(split: &Split<'_>, value: &Value) -> Result<FrontMatter, FrontMatterError> {
-    let block = split.block;
-    let in_block = |offset: usize| split.block_offset + offset.min(block.len());
     serde_path_to_error::deserialize(value).map_err(|error| {
-        let path: Vec<String> = error
+        let mut at: Vec<Segment> = error
             .path()
             .iter()
             .filter_map(|segment| match segment {
-                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                serde_path_to_error::Segment::Map { key } => Some(Segment::key(key.clone())),
+                serde_path_to_error::Segment::Seq { index } => Some(Segment::Index(*index)),
                 _ => None,
             })
             .collect();
@@ -258,16 +252,24 @@ pub fn from_value(split: &Split<'_>, value: &Value) -> Result<FrontMatter, Front
             .strip_prefix("unknown field `")
             .and_then(|rest| rest.split_once('`'))
             .map(|(name, _)| name.to_string());
-        let mut path = path;
-        if unknown.is_some() && path.last() == unknown.as_ref() {
-            path.pop();
+        if let Some(name) = &unknown
+            && at.last() == Some(&Segment::key(name.as_str()))
+        {
+            at.pop();
         }
-        let mut key_path = path.clone();
-        key_path.extend(unknown.clone());
-        let offset = locate_key(block, &key_path).map_or(split.block_offset, in_block);
-        let dotted = key_path.join(".");
+        let top_level = at.is_empty();
+        at.extend(unknown.iter().map(Segment::key));
+        let offset = locate::offset_in_file(split.block, split.block_offset, split.format, &at);
+        let dotted = at
+            .iter()
+            .filter_map(|segment| match segment {
+                Segment::Key(key) => Some(key.as_str()),
+                Segment::Index(_) => None,
+            })
+            .collect::<Vec<_>>()
+            .join(".");
         let message = match unknown {
-            Some(name) if path.is_empty() => {
+            Some(name) if top_level => {
                 const KNOWN: [&str; 11] = [
                     "title", "description", "date", "updated", "draft", "slug", "weight",
                     "template", "aliases", "taxonomies", "extra",
@@ -320,7 +322,7 @@ fn describe(value: &Value) -> &'static str {
 /// events, and turns syntax errors into byte offsets of the block.
 fn scan_yaml(block: &str) -> Result<(), (usize, String)> {
     use std::collections::HashSet;
-    use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::parser::Event;
 
     /// Where the scan is: inside a map (expecting a key or a value, with
     /// the keys seen so far) or inside a list.
@@ -332,22 +334,20 @@ fn scan_yaml(block: &str) -> Result<(), (usize, String)> {
         List,
     }
 
-    let mut parser = Parser::new_from_str(block);
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0usize;
-    loop {
-        let (event, mark) = parser.next_token().map_err(|error| {
-            let mut offset = error.marker().index();
+    for item in locate::YamlEvents::new(block) {
+        let (event, offset) = item.map_err(|error| {
+            let mut offset = error.offset;
             // YAML forbids tabs for indentation; point at the tab itself,
             // not at the scalar the parser was reading.
-            if error.info().contains("tab")
+            if error.info.contains("tab")
                 && let Some(tab) = block.get(offset..).and_then(|rest| rest.find('\t'))
             {
                 offset += tab;
             }
-            (offset, format!("invalid YAML: {}", error.info()))
+            (offset, format!("invalid YAML: {}", error.info))
         })?;
-        let offset = mark.index();
         let refuse = |message: &str| Err((offset, message.to_string()));
         let is_node = matches!(
             event,
@@ -414,6 +414,7 @@ fn scan_yaml(block: &str) -> Result<(), (usize, String)> {
             );
         }
     }
+    Ok(())
 }
 
 /// Refuses duplicate keys in JSON front matter, which serde_json would
@@ -471,45 +472,6 @@ fn check_json_duplicates(block: &str) -> Result<(), serde_json::Error> {
 
     let mut deserializer = serde_json::Deserializer::from_str(block);
     Unique.deserialize(&mut deserializer)
-}
-
-/// Finds the byte offset (in `block`) of the key at the end of `path`,
-/// looking for each segment after the previous one. Works for YAML
-/// (`key:`), TOML (`key =`, `[a.key]`) and JSON (`"key":`).
-pub fn locate_key(block: &str, path: &[String]) -> Option<usize> {
-    let mut search_from = 0;
-    let mut found = None;
-    for key in path {
-        let mut offset = search_from;
-        let mut hit = None;
-        for line in block[search_from..].split_inclusive('\n') {
-            let content = line.trim_start().trim_start_matches("- ");
-            let lead = line.len() - content.len();
-            let bare = content.trim_start_matches(['"', '\'']);
-            if let Some(rest) = bare.strip_prefix(key.as_str()) {
-                let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-                if rest.starts_with(':') || rest.starts_with('=') {
-                    hit = Some(offset + lead);
-                    break;
-                }
-            }
-            if content.starts_with('[') {
-                let header = content
-                    .trim_start_matches('[')
-                    .trim_end()
-                    .trim_end_matches(']');
-                if header.rsplit('.').next().map(str::trim) == Some(key.as_str()) {
-                    hit = Some(offset + lead);
-                    break;
-                }
-            }
-            offset += line.len();
-        }
-        let hit = hit?;
-        found = Some(hit);
-        search_from = hit;
-    }
-    found
 }
 
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
@@ -603,13 +565,5 @@ mod tests {
         let error = parse(&split).unwrap_err();
         assert!(error.message.starts_with("`weight`:"), "{}", error.message);
         assert_eq!(&text[error.offset..error.offset + 6], "weight");
-    }
-
-    #[test]
-    fn nested_key_is_located_after_its_parent() {
-        let block = "title: x\nextra:\n  stats:\n    title: 3\n";
-        let offset = locate_key(block, &["extra".into(), "stats".into(), "title".into()]).unwrap();
-        assert_eq!(&block[offset..offset + 5], "title");
-        assert!(offset > 10);
     }
 }

@@ -1,20 +1,30 @@
 //! The site's content as data: pages, sections and taxonomy terms, loaded
 //! from `content/` and checked, before any template sees them.
+//!
+//! Loading, in named stages: `walk` lists `content/`, `parse` reads
+//! and parses each Markdown file, `cache` keeps both between builds
+//! (`ContentCache`), and `assemble` builds the [`Site`] one step per
+//! function (sections, schema checks, pages, assets, URLs, order,
+//! `links` and Markdown, `terms`, static files). Every problem becomes
+//! a [`crate::diagnostics::Diagnostic`]; all are returned together.
 
+mod assemble;
+mod cache;
 pub mod front_matter;
-mod load;
-pub mod locate;
+mod links;
+mod parse;
 pub mod paths;
+mod terms;
+mod walk;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use cache::{BodyEdit, ContentCache, LoadOptions, load};
 pub use front_matter::FrontMatter;
-pub use load::{
-    BodyEdit, ContentCache, LoadOptions, is_editor_temporary, is_skipped_static, linked_source,
-    load, resolve_link,
-};
+pub use links::linked_source;
+pub use walk::{is_editor_temporary, is_skipped_static};
 
 use crate::config::Config;
 use crate::markdown::Rendered;
@@ -111,6 +121,8 @@ pub struct Site {
     pub taxonomies: Vec<TaxonomyTerms>,
     /// Files from the theme's and the site's `static/`: site path -> file.
     pub static_files: Vec<(String, PathBuf)>,
+    /// The files of `data/`, read by `data::load` beside the content.
+    pub data: Arc<crate::data::DataFiles>,
     /// The fingerprints of the `.css` and `.js` files among them, by site
     /// path (see [`crate::assets`]).
     pub fingerprints: BTreeMap<String, crate::assets::Fingerprint>,
@@ -144,6 +156,34 @@ impl Site {
             .base_url
             .as_ref()
             .map(|base| format!("{base}{path}"))
+    }
+}
+
+/// A site assembled from Markdown files in memory, `(path in content/,
+/// text)`, with `site.toml` as `config`: for unit tests of what follows
+/// loading. Nothing is read from disk (the site's root does not exist).
+#[cfg(test)]
+pub(crate) fn site_from_texts(config: &str, files: &[(&str, &str)]) -> Site {
+    let entries = files
+        .iter()
+        .map(|(source, text)| {
+            let parsed = parse::parse_text(source, format!("content/{source}"), text.to_string());
+            let parsed = parsed.unwrap_or_else(|error| panic!("{source}: {error:?}"));
+            (
+                walk::WalkKey(source.to_string()),
+                walk::Entry::Markdown(Ok(Arc::new(parsed))),
+            )
+        })
+        .collect();
+    let mut cache = ContentCache {
+        root: PathBuf::from("/nonexistent/medsite-test-site"),
+        entries,
+        markdown: std::collections::HashMap::new(),
+    };
+    let config = Config::parse(config).unwrap_or_else(|errors| panic!("site.toml: {errors:?}"));
+    match cache.assemble_entries(config, &LoadOptions::default()) {
+        Ok((site, _warnings)) => site,
+        Err(errors) => panic!("{errors:#?}"),
     }
 }
 

@@ -1,6 +1,6 @@
-//! Output paths: slugs, aliases and relative URLs. Every path medsite
-//! writes is built here and is a plain relative path that cannot leave the
-//! output folder.
+//! Output paths: slugs, aliases, relative URLs, and the site path of a
+//! content folder. Every path medsite writes is built here and is a plain
+//! relative path that cannot leave the output folder.
 
 /// Why a slug or alias cannot be used.
 pub fn unsafe_reason(value: &str) -> Option<&'static str> {
@@ -36,8 +36,17 @@ pub fn page_slug(value: &str) -> Result<String, String> {
     if slug.is_empty() {
         return Err(format!("slug `{value}` has no letters or digits"));
     }
+    if slug.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "the slug is {} characters long, and file systems allow folder names of at most {MAX_NAME_BYTES}: shorten the `slug`",
+            slug.len()
+        ));
+    }
     Ok(slug)
 }
+
+/// The longest file or folder name most file systems accept, in bytes.
+pub const MAX_NAME_BYTES: usize = 255;
 
 /// Turns an alias such as `/old/path/` or `old.html` into the output file
 /// that will hold the redirect.
@@ -133,6 +142,32 @@ pub fn is_contained(path: &str) -> bool {
         && path
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// The content folder a page belongs to: its own folder, or for a page
+/// bundle (`a/b/index.md`) the folder holding the bundle.
+pub fn page_folder(source: &str) -> String {
+    let folder = parent_folder(source);
+    if source == "index.md" || source.ends_with("/index.md") {
+        parent_folder(&folder)
+    } else {
+        folder
+    }
+}
+
+/// The folder of a path relative to `content/` (empty at the top).
+pub fn parent_folder(path: &str) -> String {
+    path.rsplit_once('/')
+        .map_or(String::new(), |(parent, _)| parent.to_string())
+}
+
+/// Site path of a content folder: each segment slugified, ending with `/`.
+pub fn folder_path(folder: &str) -> String {
+    folder
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("{}/", segment(s)))
+        .collect()
 }
 
 #[cfg(test)]

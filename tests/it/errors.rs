@@ -262,6 +262,161 @@ fn a_link_to_a_page_that_became_a_folder_names_the_new_file() {
     );
 }
 
+/// Builds a site whose `site.toml` is `config` (with the fixture theme) and
+/// returns stderr; the build must fail with exit 1.
+fn failing_build_with_config(config: &str) -> String {
+    let site = TempSite::with_theme(&[HOME]);
+    site.write("site.toml", config);
+    let output = site.build(&["--quiet"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    stderr(&output)
+}
+
+const ACCENTED: &str = "Ça va à l’école";
+
+#[test]
+fn duplicate_yaml_key_after_accented_letters_points_at_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("---\ntitle: A\ndescription: {ACCENTED}\nweight: 2\ntitle: B\n---\n"),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:5:1: error: duplicate key `title`: it is already set above in this map\n  |\n5 | title: B\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn yaml_syntax_error_after_accented_letters_points_at_the_line_in_the_file() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("---\ntitle: A\ndescription: [{ACCENTED}\nweight: 2\n---\nBody\n"),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:4:7: error: invalid YAML: illegal placement of ':' indicator\n  |\n4 | weight: 2\n  |       ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn duplicate_toml_key_after_accented_letters_points_at_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!(
+            "+++\ntitle = \"A\"\ndescription = \"{ACCENTED}\"\nweight = 2\ntitle = \"B\"\n+++\n"
+        ),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:5:1: error: invalid TOML front matter: duplicate key\n  |\n5 | title = \"B\"\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+/// serde_json reports a duplicate key at its closing quote (as
+/// docs/bad-input.md shows); counted in characters, not bytes.
+#[test]
+fn duplicate_json_key_after_accented_letters_points_past_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!(
+            "{{\n  \"title\": \"A\",\n  \"description\": \"{ACCENTED}\",\n  \"weight\": 2,\n  \"title\": \"B\"\n}}\nBody\n"
+        ),
+    )]);
+    assert_eq!(
+        shown,
+        "content/a.md:5:9: error: invalid JSON front matter: duplicate key `title`\n  |\n5 |   \"title\": \"B\"\n  |         ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+/// serde_json reports a duplicate key at its closing quote (as
+/// docs/bad-input.md shows); counted in characters, not bytes.
+#[test]
+fn duplicate_json_key_on_one_line_after_accented_letters_points_past_the_key() {
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("{{\"description\": \"{ACCENTED}\", \"title\": \"A\", \"title\": \"B\"}}\nBody\n"),
+    )]);
+    assert_eq!(
+        shown,
+        format!(
+            "content/a.md:1:56: error: invalid JSON front matter: duplicate key `title`\n  |\n1 | {{\"description\": \"{ACCENTED}\", \"title\": \"A\", \"title\": \"B\"}}\n  |                                                        ^\n\nerror: build failed with 1 error\n"
+        )
+    );
+}
+
+#[test]
+fn paginate_by_zero_in_a_second_section_table_points_at_that_table() {
+    let shown = failing_build_with_config(
+        "title = \"T\"\ntheme = \"fixture\"\n[sections.careers]\npaginate_by = 2\n[sections.guides]\npaginate_by = 0\n",
+    );
+    assert_eq!(
+        shown,
+        "site.toml:6:1: error: section `guides`: `paginate_by` must be at least 1 (leave it out to list every page)\n  |\n6 | paginate_by = 0\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn paginate_by_zero_in_a_second_taxonomy_points_at_that_taxonomy() {
+    let shown = failing_build_with_config(
+        "title = \"T\"\ntheme = \"fixture\"\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n[[taxonomies]]\nname = \"roles\"\npaginate_by = 0\n",
+    );
+    assert_eq!(
+        shown,
+        "site.toml:8:1: error: taxonomy `roles`: `paginate_by` must be at least 1 (leave it out to list every page)\n  |\n8 | paginate_by = 0\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn a_slug_too_long_for_a_folder_name_is_an_error_at_the_slug() {
+    let slug = "a".repeat(300);
+    let shown = failing_build(&[(
+        "content/a.md",
+        &format!("---\ntitle: A\nslug: {slug}\n---\n"),
+    )]);
+    assert_eq!(
+        shown,
+        format!(
+            "content/a.md:3:1: error: the slug is 300 characters long, and file systems allow folder names of at most 255: shorten the `slug`\n  |\n3 | slug: {slug}\n  | ^\n\nerror: build failed with 1 error\n"
+        )
+    );
+}
+
+#[test]
+fn a_link_to_a_page_whose_front_matter_fails_is_not_reported_as_missing() {
+    let shown = failing_build(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nSee [the nurse page](@/careers/nurse.md).\n",
+        ),
+        (
+            "content/careers/nurse.md",
+            "---\ntitel: Nurse\n---\nText.\n",
+        ),
+    ]);
+    assert_eq!(
+        shown,
+        "content/careers/nurse.md:2:1: error: unknown front matter field `titel` (did you mean `title`?); put your own fields under `extra`\n  |\n2 | titel: Nurse\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
+#[test]
+fn a_link_to_a_page_without_a_title_is_not_reported_as_missing() {
+    let shown = failing_build(&[
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\nSee [the nurse page](@/careers/nurse.md).\n",
+        ),
+        (
+            "content/careers/nurse.md",
+            "---\ndescription: Nurse\n---\nText.\n",
+        ),
+    ]);
+    assert_eq!(
+        shown,
+        "content/careers/nurse.md:1:1: error: the page has no `title` in its front matter\n  |\n1 | ---\n  | ^\n\nerror: build failed with 1 error\n"
+    );
+}
+
 #[test]
 fn asset_of_a_file_that_is_not_fingerprinted_names_it() {
     let shown = failing_build(&[

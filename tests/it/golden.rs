@@ -1,7 +1,8 @@
 //! Fixture sites with golden output: `tests/fixtures/<case>/` is copied to a
 //! temporary folder, a command runs on it, and every file it produces is
-//! compared with `expected/`. A missing or an extra file fails. Bless with
-//! `SNAPSHOTS=overwrite cargo test --test it`.
+//! compared with `expected/` through snapbox, which prints a diff of any
+//! mismatch. A missing or an extra file fails. Bless with
+//! `SNAPSHOTS=overwrite cargo test --test it golden`.
 //!
 //! - build fixtures: `expected/` is the output folder. The search index
 //!   (`pagefind/`, binary and large) is compared through
@@ -11,9 +12,14 @@
 //!   `medsite check`) and `expected/check.json` (`--format json`).
 //! - new fixtures: the files `medsite new` wrote, and `new.txt` (what it
 //!   printed), with `SOURCE_DATE_EPOCH` fixing the date.
+//! - the init fixture: the starter site `medsite init` wrote (`site/`),
+//!   what it printed (`init.txt`), and its build (`dist/`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
+
+use snapbox::assert::Action;
+use snapbox::{Assert, Data};
 
 use crate::support::{copy_tree, medsite, read_tree, repo};
 
@@ -44,33 +50,54 @@ fn golden(case: &str, produce: impl FnOnce(&Path) -> Files) {
         &work.path().join("themes/fixture"),
     );
     let actual = produce(work.path());
-    let expected_dir = fixture.join("expected");
-    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
-        let _ = std::fs::remove_dir_all(&expected_dir);
-        for (path, bytes) in &actual {
+    compare(case, &fixture.join("expected"), &actual);
+}
+
+/// Compares `actual` with the files under `expected_dir` through snapbox,
+/// so that a mismatch prints a diff; with `SNAPSHOTS=overwrite` it rewrites
+/// `expected_dir` to hold exactly `actual` instead.
+fn compare(case: &str, expected_dir: &Path, actual: &Files) {
+    let assert = Assert::new().action_env(snapbox::assert::DEFAULT_ACTION_ENV);
+    if assert.selected_action() == Action::Overwrite {
+        let _ = std::fs::remove_dir_all(expected_dir);
+        for (path, bytes) in actual {
             let target = expected_dir.join(path);
             std::fs::create_dir_all(target.parent().unwrap()).unwrap();
             std::fs::write(target, bytes).unwrap();
         }
         return;
     }
-    let expected = if Path::new(&expected_dir).is_dir() {
-        read_tree(&expected_dir)
+    let expected = if expected_dir.is_dir() {
+        read_tree(expected_dir)
     } else {
-        Default::default()
+        Files::new()
     };
-    let actual_names: Vec<&String> = actual.keys().collect();
-    let expected_names: Vec<&String> = expected.keys().collect();
-    assert_eq!(
-        actual_names, expected_names,
-        "{case}: the files written differ from expected/"
+    let listing = |files: &Files| {
+        files
+            .keys()
+            .map(|name| format!("{name}\n"))
+            .collect::<String>()
+    };
+    let listed = assert.try_eq(
+        Some(&format!("{case}: the files written")),
+        Data::text(listing(actual)),
+        Data::text(listing(&expected)).raw(),
     );
-    for (path, bytes) in &expected {
-        assert_eq!(
-            String::from_utf8_lossy(&actual[path]),
-            String::from_utf8_lossy(bytes),
-            "{case}/expected/{path} differs from what medsite wrote"
+    if let Err(error) = listed {
+        panic!(
+            "{case}: the files written differ from expected/ (bless with SNAPSHOTS=overwrite)\n{error}"
         );
+    }
+    for path in expected.keys() {
+        let file = expected_dir.join(path);
+        let compared = assert.try_eq(
+            Some(&format!("what medsite wrote for {case}/expected/{path}")),
+            Data::binary(actual[path].clone()),
+            Data::read_from(&file, None).raw(),
+        );
+        if let Err(error) = compared {
+            panic!("{case}/expected/{path} differs (bless with SNAPSHOTS=overwrite)\n{error}");
+        }
     }
 }
 
@@ -231,6 +258,16 @@ fn check_reports_anchors_files_reachability_descriptions_and_placeholders() {
 #[test]
 fn new_page_from_the_section_archetype_with_schema_placeholders() {
     new_page_fixture("new-page", "guides", "Respiratory \"RT\" therapist");
+}
+
+#[test]
+fn data_files_in_csv_json_toml_and_yaml_read_by_templates() {
+    check_fixture("data-files", &[]);
+}
+
+#[test]
+fn figures_render_with_their_period_and_source_through_get_fact() {
+    check_fixture("data-figures", &[]);
 }
 
 /// `medsite init site`: the tree it writes and what it prints

@@ -4,6 +4,7 @@
 mod bad_input;
 mod careers_site;
 mod check;
+mod data;
 mod deploy;
 mod errors;
 mod feeds;

@@ -207,6 +207,31 @@ fn a_published_dot_folder_never_replaces_the_users_own() {
     assert_eq!(read_tree(&site.path().join("dist")), before);
 }
 
+#[test]
+fn staging_folders_of_killed_builds_are_removed_and_those_of_running_builds_kept() {
+    let site = site();
+    let parent = site.path();
+    // No process has this id (Linux's limit is 2^22).
+    let dead = parent.join(".dist.staging-999999999");
+    std::fs::create_dir_all(dead.join("careers")).unwrap();
+    std::fs::write(dead.join("careers/index.html"), "half written").unwrap();
+    // A process that is running: this test.
+    let live = parent.join(format!(".dist.staging-{}", std::process::id()));
+    std::fs::create_dir_all(&live).unwrap();
+    std::fs::write(live.join("index.html"), "being written").unwrap();
+    // Not a staging folder, whatever its name says after the prefix.
+    let other = parent.join(".dist.staging-notes");
+    std::fs::create_dir_all(&other).unwrap();
+    let output = site.build(&["--quiet"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!dead.exists(), "the killed build's staging folder is left");
+    assert!(
+        live.join("index.html").exists(),
+        "a running build's staging folder was removed"
+    );
+    assert!(other.exists());
+}
+
 /// Issue 14, item 7: a deploy uploads the output folder whole, so
 /// medsite's record of what it wrote lives beside it.
 #[test]

@@ -7,8 +7,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use medsite::build::{BuildOptions, Failure};
-use medsite::rebuild::{Outcome, RebuildOptions, Rebuilder};
+use medsite::build::BuildOptions;
+use medsite::failure::Failure;
+use medsite::rebuild::{Outcome, Rebuilder};
 use medsite::watch::classify;
 
 use crate::support::{Save, TempSite, read_tree, try_read_output};
@@ -35,6 +36,16 @@ const FOLDERS: [&str; 4] = ["posts", "guides", "guides/deep", ""];
 /// Pages that are never deleted or moved, so links to them stay valid.
 const PERMANENT: [&str; 3] = ["posts/p0.md", "posts/p1.md", "posts/p2.md"];
 
+const CAREERS_CSV: &str =
+    "slug,title,pay\nrt,Respiratory therapist,77960\nst,Surgical technologist,62830\n";
+
+/// A figures file (`kind = "figures"`) with one figure of `value`.
+fn figures_yaml(value: usize) -> String {
+    format!(
+        "rt.pay:\n  value: {value}\n  unit: USD per year\n  period: May 2024\n  scope: SOC 29-1126\n  source:\n    url: https://www.bls.gov/oes/\n    publisher: BLS\n    title: OEWS\n    type: primary\n    accessed: 2025-04-02\n"
+    )
+}
+
 fn page(title: &str, extra_front: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n{extra_front}---\n{body}\n")
 }
@@ -45,7 +56,7 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n",
+            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
@@ -90,6 +101,26 @@ fn start_site(typed: bool) -> TempSite {
         ),
         ("schemas/guide.json", "{\"required\": [\"title\"]}"),
         ("archetypes/default.md", "---\ntitle: TITLE\n---\n"),
+        // Data files, read by the home page through an included template.
+        ("data/careers.csv", CAREERS_CSV),
+        (
+            "data/states/ca.yaml",
+            "name: California\nprograms: [6, 15]\n",
+        ),
+        ("data/unused.json", "{\"n\": 1}\n"),
+        ("data/figures.yaml", &figures_yaml(77960)),
+        (
+            "schemas/careers.json",
+            "{\"type\": \"array\", \"items\": {\"required\": [\"pay\"], \"properties\": {\"pay\": {\"type\": \"integer\"}}}}",
+        ),
+        (
+            "templates/index.html",
+            "{% extends \"section.html\" %}{% block main %}{% include \"figures.html\" %}{{ super() }}{% endblock main %}\n",
+        ),
+        (
+            "templates/figures.html",
+            "<table>{% for row in get_data(path=\"careers.csv\") %}<tr><td>{{ row.title }}</td><td>{{ row.pay }}</td></tr>{% endfor %}</table>{% set ca = get_data(path=\"states/ca.yaml\") %}<p>{{ ca.name }}</p>{% set pay = get_fact(data=\"figures.yaml\", key=\"rt.pay\") %}<p>{{ pay.html | safe }}</p>\n",
+        ),
     ]);
     if typed {
         let config = std::fs::read_to_string(site.path().join("site.toml")).unwrap();
@@ -159,7 +190,7 @@ fn random_edit(
         )
     };
     let abs = |p: &str| root.join(p);
-    match random.below(17) {
+    match random.below(18) {
         0 => {
             let text = read(&any_page);
             style.write(&abs(&content(&any_page)), &format!("{text}\n{word}\n"))
@@ -354,6 +385,7 @@ fn random_edit(
             };
             edit_front(&any_page, "aliases", &alias)
         }
+        16 => data_edit(site, random, style, word, broken),
         _ => match random.pick(&movable) {
             Some(p) => {
                 let draft = if random.below(2) == 0 { " true" } else { "" };
@@ -361,6 +393,59 @@ fn random_edit(
             }
             None => vec![],
         },
+    }
+}
+
+/// Edits a data file: a figure or a row of the CSV that the home page
+/// reads, the YAML file or the figure (`get_fact`) it reads, or a file no
+/// template reads; or breaks
+/// the CSV (a ragged row, a pay the schema refuses, the file deleted) for
+/// the next edit to repair.
+fn data_edit(
+    site: &TempSite,
+    random: &mut Random,
+    style: Save,
+    word: &str,
+    broken: &mut Option<(PathBuf, String)>,
+) -> Vec<PathBuf> {
+    let root = site.path();
+    let csv = root.join("data/careers.csv");
+    let text = std::fs::read_to_string(&csv).unwrap_or_else(|_| CAREERS_CSV.to_string());
+    match random.below(8) {
+        0 => style.write(
+            &csv,
+            &format!("{text}{word},{word} job,{}\n", random.below(90_000)),
+        ),
+        1 => {
+            let mut lines: Vec<&str> = text.lines().collect();
+            if lines.len() > 2 {
+                lines.remove(1 + random.below(lines.len() - 1));
+            }
+            style.write(&csv, &format!("{}\n", lines.join("\n")))
+        }
+        2 => style.write(
+            &root.join("data/states/ca.yaml"),
+            &format!("name: {word}\nprograms: [{}]\n", random.below(20)),
+        ),
+        3 => style.write(
+            &root.join("data/unused.json"),
+            &format!("{{\"n\": \"{word}\"}}\n"),
+        ),
+        4 => {
+            *broken = Some((csv.clone(), text.clone()));
+            let bad = ["{word},x,1,extra\n", "{word},x,n/a\n"][random.below(2)];
+            style.write(&csv, &format!("{text}{}", bad.replace("{word}", word)))
+        }
+        5 => {
+            *broken = Some((csv.clone(), text));
+            let _ = std::fs::remove_file(&csv);
+            vec![csv]
+        }
+        6 => style.write(
+            &root.join("data/figures.yaml"),
+            &figures_yaml(random.below(90_000)),
+        ),
+        _ => style.write(&csv, &text.replacen("77960", "80000", 1)),
     }
 }
 
@@ -396,9 +481,9 @@ impl Harness {
         // were lost when the two were compared as they came.
         let link = fresh.path().join("site-link");
         std::os::unix::fs::symlink(&root, &link).unwrap();
-        let rebuilder = Rebuilder::new(RebuildOptions {
+        let rebuilder = Rebuilder::new(BuildOptions {
             root: link,
-            ..RebuildOptions::default()
+            ..BuildOptions::default()
         })
         .unwrap();
         Harness {

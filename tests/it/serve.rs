@@ -448,3 +448,30 @@ fn a_sub_path_base_url_is_served_under_its_path_with_a_styled_404() {
     );
     assert_eq!(served.get("/clinic/style.css").status, 200);
 }
+
+/// A port already taken said only "Address in use": say what to do.
+#[test]
+fn a_port_in_use_suggests_port_0() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = TempSite::with_theme(&[("content/_index.md", "---\ntitle: Home\n---\n")]);
+    let output = crate::support::medsite()
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let shown = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        shown.starts_with(&format!(
+            "error: cannot listen on 127.0.0.1:{port}: Address already in use"
+        )),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "(another program is using that port: pass `--port 0` for a free one, or another port)"
+        ),
+        "{shown}"
+    );
+}

@@ -158,6 +158,16 @@ fn every_kind_of_edit_leaves_dist_equal_to_a_fresh_build() {
     site.write("themes/fixture/static/style.css", "body { margin: 0 }\n");
     w.assert_fresh("a stylesheet edit");
 
+    // A data folder appears with a file, and a template reads it.
+    site.write("data/figures.csv", "name,value\npay,48300\n");
+    site.write(
+        "templates/index.html",
+        "{% extends \"section.html\" %}{% block main %}{% for row in get_data(path=\"figures.csv\") %}<p>{{ row.name }}: {{ row.value }}</p>{% endfor %}{{ super() }}{% endblock main %}\n",
+    );
+    w.assert_fresh("a new data file and a template that reads it");
+    site.write("data/figures.csv", "name,value\npay,49100\njobs,120300\n");
+    w.assert_fresh("a data file edit");
+
     // Broken, then fixed: the last good dist/ stays meanwhile.
     let good = try_read_output(&w.path("dist")).unwrap();
     site.write("content/guides/g.md", "---\ntitle: [G\n---\nGuide.\n");
@@ -211,7 +221,7 @@ fn a_broken_first_build_is_fixed_while_watching() {
 
 /// The inputs of a site, one file of each kind, and a text for it that
 /// shows in the output (`n` makes each save differ from the last).
-fn input_of_each_kind(n: usize) -> [(&'static str, String); 5] {
+fn input_of_each_kind(n: usize) -> [(&'static str, String); 6] {
     [
         (
             "content/a.md",
@@ -224,6 +234,7 @@ fn input_of_each_kind(n: usize) -> [(&'static str, String); 5] {
             ),
         ),
         ("static/extra.css", format!("p {{ margin: {n}px }}\n")),
+        ("data/figures.csv", format!("name,value\npay,{n}\n")),
         (
             "themes/fixture/static/style.css",
             format!("body {{ margin: {n}px }}\n"),
@@ -244,7 +255,7 @@ fn input_of_each_kind(n: usize) -> [(&'static str, String); 5] {
 #[test]
 fn every_input_kind_and_save_style_is_seen_when_run_from_the_sites_folder() {
     let site = TempSite::with_theme(&[
-        ("site.toml", &input_of_each_kind(0)[4].1),
+        ("site.toml", &input_of_each_kind(0)[5].1),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/a.md", &input_of_each_kind(0)[0].1),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
@@ -252,6 +263,11 @@ fn every_input_kind_and_save_style_is_seen_when_run_from_the_sites_folder() {
         ("schemas/post.json", "{\"required\": [\"title\"]}"),
         ("archetypes/default.md", "---\ntitle: TITLE\n---\n"),
         ("static/extra.css", "p { margin: 0 }\n"),
+        ("data/figures.csv", &input_of_each_kind(0)[3].1),
+        (
+            "templates/index.html",
+            "{% extends \"section.html\" %}{% block title %}{% for row in get_data(path=\"figures.csv\") %}{{ row.name }} {{ row.value }}{% endfor %}{% endblock title %}\n",
+        ),
     ]);
     let watch = Running::start_in(site.path(), &["watch".as_ref()]);
     watch.wait_for("Built", 1);
