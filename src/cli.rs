@@ -5,10 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `0.1.0 (f44e86b 2026-12-03)`: the commit comes from `build.rs`.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("MEDSITE_COMMIT"), ")");
+
 #[derive(Parser)]
 #[command(
     name = "medsite",
-    version,
+    version = VERSION,
     about = "A fast static site generator for well-sourced guides"
 )]
 pub struct Cli {
@@ -23,6 +26,9 @@ pub enum Command {
     /// Check the site without writing anything: everything `build` checks,
     /// plus heading links, missing files, unreachable pages and descriptions
     Check(CheckArgs),
+    /// Write a starter site (site.toml, a home page, a section with one
+    /// page, its archetype and schema) into DIR; never overwrites a file
+    Init(InitArgs),
     /// Create a page in a section from its archetype, e.g.
     /// `medsite new careers "Respiratory therapist"`
     New(NewArgs),
@@ -95,6 +101,19 @@ impl CheckArgs {
             drafts: self.drafts,
             deny_warnings: self.deny_warnings,
         }
+    }
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    /// The folder to write the site into (created when missing)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+impl InitArgs {
+    pub fn into_options(self) -> medsite::init::InitOptions {
+        medsite::init::InitOptions { dir: self.dir }
     }
 }
 

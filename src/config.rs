@@ -40,6 +40,8 @@ struct RawConfig {
     markdown: MarkdownSettings,
     #[serde(default)]
     data: BTreeMap<String, DataSettings>,
+    #[serde(default)]
+    extra: toml::Table,
 }
 
 /// `[markdown]` in site.toml.
@@ -133,6 +135,8 @@ pub struct Config {
     pub markdown: crate::markdown::MarkdownOptions,
     /// Keyed by data file path relative to `data/`, e.g. `careers.csv`.
     pub data: BTreeMap<String, DataSettings>,
+    /// `[extra]`: the site's own settings for its templates (`site.extra`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Config {
@@ -245,6 +249,11 @@ impl Config {
                 raw_html: raw.markdown.raw_html,
             },
             data: raw.data,
+            extra: raw
+                .extra
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
         })
     }
 
@@ -304,6 +313,26 @@ fn at_key(text: &str, path: &[Segment], message: String) -> Diagnostic {
     match locate::nearest(text, Format::Toml, path) {
         Some(offset) => diagnostic.at_offset(text, offset),
         None => diagnostic,
+    }
+}
+
+/// A TOML value as templates see it; dates and times become their TOML
+/// text (`1979-05-27`), as in front matter.
+fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    match value {
+        toml::Value::String(text) => Json::String(text),
+        toml::Value::Integer(number) => Json::from(number),
+        toml::Value::Float(number) => Json::from(number),
+        toml::Value::Boolean(flag) => Json::Bool(flag),
+        toml::Value::Datetime(datetime) => Json::String(datetime.to_string()),
+        toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Json::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| (key, toml_to_json(value)))
+                .collect(),
+        ),
     }
 }
 
@@ -369,6 +398,18 @@ mod tests {
             Config::parse("title = \"x\"\n[sections.posts]\npaginate_by = 0\n").unwrap_err();
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("at least 1"), "{}", errors[0]);
+    }
+
+    #[test]
+    fn extra_is_any_toml_for_templates() {
+        let config = Config::parse(
+            "title = \"x\"\n[extra]\nauthor = \"Ada\"\nsince = 1979-05-27\n[extra.social]\nlinks = [1, 2.5, true]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::Value::Object(config.extra),
+            serde_json::json!({"author": "Ada", "since": "1979-05-27", "social": {"links": [1, 2.5, true]}})
+        );
     }
 
     #[test]

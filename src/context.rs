@@ -29,6 +29,8 @@ pub struct SiteView<'a> {
     pub taxonomies: Vec<TaxonomyLink<'a>>,
     /// Whether every section and term has its own `atom.xml`.
     pub feeds: bool,
+    /// `[extra]` of site.toml, free-form.
+    pub extra: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -186,6 +188,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             })
             .collect(),
         feeds: site.config.feeds,
+        extra: &site.config.extra,
     }
 }
 

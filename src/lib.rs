@@ -16,6 +16,7 @@
 //! of these stages; [`rebuild`] keeps their results in memory so that
 //! `watch` redoes only what a change affects.
 
+pub mod assets;
 pub mod build;
 pub mod check;
 pub mod components;
@@ -27,6 +28,7 @@ pub mod diagnostics;
 pub mod failure;
 pub mod feed;
 pub mod fs;
+pub mod init;
 pub mod json_ld;
 pub mod locate;
 pub mod markdown;
@@ -44,4 +46,5 @@ pub mod sitemap;
 pub mod stamp;
 pub mod template_blocks;
 pub mod templates;
+pub mod theme;
 pub mod watch;

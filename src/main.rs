@@ -43,6 +43,13 @@ fn main() {
             });
             ("check", result)
         }
+        cli::Command::Init(args) => {
+            let result = medsite::init::run(&args.into_options()).map(|created| {
+                println!("{created}");
+                0
+            });
+            ("init", result)
+        }
         cli::Command::New(args) => {
             let result = medsite::new::run(&args.into_options()).map(|created| {
                 println!("{created}");

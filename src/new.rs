@@ -216,7 +216,7 @@ fn parse_front_matter(archetype: &str, text: &str) -> Result<Value, Failure> {
 
 /// Today's date, or the date of `SOURCE_DATE_EPOCH` when it is set, for
 /// reproducible output.
-fn today() -> String {
+pub(crate) fn today() -> String {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|seconds| seconds.trim().parse::<i64>().ok())

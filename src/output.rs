@@ -3,11 +3,22 @@
 //! A build is written to a staging folder beside the output and swapped in
 //! only when every file is there, so a failed build leaves the previous
 //! output as it was. The staging folder is named after the process writing
-//! it, so that the next build removes those of builds killed while writing. Files whose bytes did not change are hard-linked from
+//! it (`.dist.staging-<pid>`), so that the next build removes those of
+//! builds killed while writing; the marker beside the output (below) is
+//! not one of them. Files whose bytes did not change are hard-linked from
 //! the previous output, so they keep their modification time and a
 //! sync-based deploy uploads nothing for them. Dot-files at the top of the
 //! output (such as `.git`) are carried over. medsite replaces a folder only
-//! if it made it (the marker file) or the folder is empty.
+//! if it made it (the marker names that very folder) or the folder is empty.
+//!
+//! The marker lives beside the output folder, never in it (`dist` ->
+//! `.dist.medsite`), so that a deploy of the folder publishes nothing of
+//! medsite's own. It proves that medsite made the folder by recording the
+//! folder's identity (device and inode on Unix, its creation time
+//! elsewhere), which a rename keeps and a folder made anew does not: a
+//! marker left beside a folder the user replaced vouches for nothing. A
+//! marker inside the folder (`.medsite-output`, from older versions) is
+//! still accepted, and the next build leaves it out.
 //!
 //! `watch` rewrites a few files per edit, where a staging swap of the whole
 //! site would be too slow: [`update`] writes each changed file atomically
@@ -30,9 +41,57 @@ use rayon::prelude::*;
 use crate::fs::{self, FsError};
 use crate::render::{Content, Output};
 
-/// Written into every output folder medsite makes.
-pub const MARKER: &str = ".medsite-output";
-const MARKER_TEXT: &str = "This folder is written by medsite; it is replaced on every build.\n";
+/// The marker older versions wrote inside the output folder: still proof
+/// that medsite made the folder; never carried into a new output.
+pub const LEGACY_MARKER: &str = ".medsite-output";
+const MARKER_TEXT: &str =
+    "The folder beside this file is written by medsite; it is replaced on every build.\n";
+const FOLDER_PREFIX: &str = "# folder ";
+
+/// Where the marker of the output folder `dir` lives: beside it, as
+/// `.<name>.medsite` (`dist` -> `.dist.medsite`).
+pub fn marker_path(dir: &Path) -> PathBuf {
+    let name = dir.file_name().map_or_else(
+        || "output".to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    dir.with_file_name(format!(".{name}.medsite"))
+}
+
+/// The marker's next version, written before a swap and renamed over the
+/// marker after it.
+fn pending_marker_path(dir: &Path) -> PathBuf {
+    let mut path = marker_path(dir).into_os_string();
+    path.push(".new");
+    PathBuf::from(path)
+}
+
+/// What tells this folder from one made later in its place: a rename keeps
+/// it. Device, inode and (where the file system records it) creation time
+/// on Unix: file systems reuse a freed inode at once.
+#[cfg(unix)]
+fn folder_identity(dir: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::symlink_metadata(dir).ok()?;
+    let created = metadata
+        .created()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or_else(|| "-".to_string(), |time| time.as_nanos().to_string());
+    metadata
+        .is_dir()
+        .then(|| format!("{}:{}:{created}", metadata.dev(), metadata.ino()))
+}
+
+/// Elsewhere, the folder's creation time, in nanoseconds.
+#[cfg(not(unix))]
+fn folder_identity(dir: &Path) -> Option<String> {
+    let metadata = std::fs::symlink_metadata(dir).ok()?;
+    let created = metadata.created().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    metadata
+        .is_dir()
+        .then(|| format!("created:{}", created.as_nanos()))
+}
 const MANIFEST_HEADER: &str = "# What medsite wrote here, so that the next build can tell what changed without reading it back:\n";
 const STAMP_PREFIX: &str = "# stamp ";
 
@@ -131,13 +190,14 @@ pub fn check_output_folder(root: &Path, output: &Path) -> Result<PathBuf, Output
         if !out.is_dir() {
             return refuse("it is a file");
         }
-        let made_by_us = out.join(MARKER).is_file();
+        let made_by_us = Manifest::read(&out).is_some();
         let has_visible = fs::read_dir(&out)?
             .iter()
             .any(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
         if has_visible && !made_by_us {
             return refuse(&format!(
-                "it holds files medsite did not write (no `{MARKER}` marker); empty it or choose another folder"
+                "it holds files medsite did not write (no `{}` marker beside it naming this folder); empty it or choose another folder",
+                marker_path(&out).display()
             ));
         }
     }
@@ -157,6 +217,9 @@ struct FileRecord {
 /// What the marker file says about the output folder.
 #[derive(Debug, Default)]
 struct Manifest {
+    /// The identity of the folder it describes (see [`folder_identity`]);
+    /// `None` in a marker of older versions, inside the folder.
+    folder: Option<String>,
     /// An opaque line the build stores with its output (see [`write_stamped`]).
     stamp: Option<String>,
     files: HashMap<String, FileRecord>,
@@ -173,12 +236,51 @@ impl Manifest {
         self.files.keys().map(|path| top_level_name(path)).collect()
     }
 
-    fn read(dir: &Path) -> Manifest {
-        let Ok(text) = std::fs::read_to_string(dir.join(MARKER)) else {
-            return Manifest::default();
-        };
+    /// The marker of the output folder `dir`, if there is one that names
+    /// this very folder (beside it, or pending after an interrupted swap),
+    /// or one of older versions inside it. `None`: medsite did not make
+    /// the folder, or it does not exist.
+    fn read(dir: &Path) -> Option<Manifest> {
+        let identity = folder_identity(dir)?;
+        for path in [marker_path(dir), pending_marker_path(dir)] {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                let manifest = Manifest::parse(&text);
+                if manifest.folder.as_deref() == Some(&identity) && manifest.vouches_for(dir) {
+                    return Some(manifest);
+                }
+            }
+        }
+        let text = std::fs::read_to_string(dir.join(LEGACY_MARKER)).ok()?;
+        Some(Manifest {
+            folder: None,
+            ..Manifest::parse(&text)
+        })
+    }
+
+    /// Whether a marker that names `dir` still describes it: it records no
+    /// file, or one of its files is still there as written. A folder the
+    /// user made anew, which the identity failed to tell apart (a file
+    /// system without creation times), holds none of them.
+    fn vouches_for(&self, dir: &Path) -> bool {
+        self.files.is_empty()
+            || self
+                .files
+                .iter()
+                .any(|(path, record)| is_as_recorded(dir, path, record))
+    }
+
+    /// The marker of `dir`, or an empty one (which vouches for nothing).
+    fn read_or_empty(dir: &Path) -> Manifest {
+        Manifest::read(dir).unwrap_or_default()
+    }
+
+    fn parse(text: &str) -> Manifest {
         let mut manifest = Manifest::default();
         for line in text.lines().skip(1) {
+            if let Some(folder) = line.strip_prefix(FOLDER_PREFIX) {
+                manifest.folder = Some(folder.to_string());
+                continue;
+            }
             if let Some(stamp) = line.strip_prefix(STAMP_PREFIX) {
                 manifest.stamp = Some(stamp.to_string());
                 continue;
@@ -197,8 +299,14 @@ impl Manifest {
                 Some((path, record)) => {
                     manifest.files.insert(path, record);
                 }
-                // A damaged manifest vouches for nothing.
-                None => return Manifest::default(),
+                // A damaged manifest vouches for no file (the folder is
+                // still medsite's).
+                None => {
+                    return Manifest {
+                        folder: manifest.folder,
+                        ..Manifest::default()
+                    };
+                }
             }
         }
         manifest
@@ -210,6 +318,9 @@ impl Manifest {
         let mut text = String::with_capacity(MARKER_TEXT.len() + paths.len() * 96);
         text.push_str(MARKER_TEXT);
         text.push_str(MANIFEST_HEADER);
+        if let Some(folder) = &self.folder {
+            text.push_str(&format!("{FOLDER_PREFIX}{folder}\n"));
+        }
         if let Some(stamp) = &self.stamp {
             text.push_str(&format!("{STAMP_PREFIX}{stamp}\n"));
         }
@@ -257,7 +368,7 @@ fn top_level_is_ours(dir: &Path, manifest: &Manifest) -> bool {
 /// is still there as it was written. A build whose inputs have the same
 /// stamp has nothing to do.
 pub fn intact_stamp(dir: &Path) -> Option<String> {
-    let manifest = Manifest::read(dir);
+    let manifest = Manifest::read(dir)?;
     let stamp = manifest.stamp.clone()?;
     let intact = manifest
         .files
@@ -315,7 +426,7 @@ pub fn write_stamped(
         .to_string_lossy()
         .into_owned();
     fs::create_dir_all(parent)?;
-    let previous = Manifest::read(dir);
+    let previous = Manifest::read_or_empty(dir);
     refuse_replacing_users_dot_files(output, dir, &previous)?;
     let hashed = hash_all(output)?;
     let unchanged: Vec<bool> = hashed
@@ -328,15 +439,17 @@ pub fn write_stamped(
             })
         })
         .collect();
+    // A marker of older versions inside the output is left out by a build.
     let nothing_changed = unchanged.iter().all(|&u| u)
         && previous.files.len() == hashed.len()
+        && previous.folder.is_some()
         && top_level_is_ours(dir, &previous);
     if nothing_changed {
         if previous.stamp != stamp {
             let manifest = Manifest { stamp, ..previous };
-            let temporary = dir.join(format!("{MARKER}.new"));
-            fs::write(&temporary, manifest.text().as_bytes())?;
-            fs::rename(&temporary, &dir.join(MARKER))?;
+            let pending = pending_marker_path(dir);
+            fs::write(&pending, manifest.text().as_bytes())?;
+            fs::rename(&pending, &marker_path(dir))?;
         }
         return Ok(WriteReport {
             files: output.files.len(),
@@ -349,12 +462,34 @@ pub fn write_stamped(
         fs::remove_dir_all(&staging)?;
     }
     fs::create_dir_all(&staging)?;
-    let result = fill(&hashed, &unchanged, &previous, dir, &staging, stamp).and_then(|report| {
+    // The marker names the staging folder, which the swap renames into
+    // place: it is written first, as pending, and takes the marker's
+    // place once the swap is done. Interrupted in between, the pending
+    // marker still names the folder in place.
+    let pending = pending_marker_path(dir);
+    let result = fill(&hashed, &unchanged, &previous, dir, &staging).and_then(|(report, files)| {
+        let manifest = Manifest {
+            folder: folder_identity(&staging),
+            stamp,
+            files,
+        };
+        fs::write(&pending, manifest.text().as_bytes())?;
         swap(dir, &staging, parent, &name, &previous)?;
+        fs::rename(&pending, &marker_path(dir))?;
         Ok(report)
     });
-    if result.is_err() && staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
+    if result.is_err() {
+        if staging.exists() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        // Kept only if it names the folder now in place (swapped, then
+        // the rename failed); otherwise it names a folder that is gone.
+        let pending_folder = std::fs::read_to_string(&pending)
+            .ok()
+            .and_then(|text| Manifest::parse(&text).folder);
+        if pending_folder.is_none() || pending_folder != folder_identity(dir) {
+            let _ = std::fs::remove_file(&pending);
+        }
     }
     result
 }
@@ -445,8 +580,7 @@ fn fill(
     previous: &Manifest,
     dir: &Path,
     staging: &Path,
-    stamp: Option<String>,
-) -> Result<WriteReport, OutputError> {
+) -> Result<(WriteReport, HashMap<String, FileRecord>), OutputError> {
     // Folders first, by one thread, once each (the outputs are sorted, so a
     // folder's files are adjacent): no failed create and retry per file,
     // and no two threads making siblings under one parent. The files then
@@ -483,22 +617,19 @@ fn fill(
         .collect();
     let records = records?;
     let written = records.iter().filter(|(_, written)| *written).count();
-    let manifest = Manifest {
-        stamp,
-        files: hashed
-            .iter()
-            .zip(&records)
-            // A path with a line break cannot be recorded; it is simply
-            // written again next time.
-            .filter(|(file, _)| !file.path.contains('\n'))
-            .map(|(file, (record, _))| (file.path.to_string(), *record))
-            .collect(),
-    };
-    fs::write(&staging.join(MARKER), manifest.text().as_bytes())?;
-    Ok(WriteReport {
+    let files = hashed
+        .iter()
+        .zip(&records)
+        // A path with a line break cannot be recorded; it is simply
+        // written again next time.
+        .filter(|(file, _)| !file.path.contains('\n'))
+        .map(|(file, (record, _))| (file.path.to_string(), *record))
+        .collect();
+    let report = WriteReport {
         files: hashed.len(),
         written,
-    })
+    };
+    Ok((report, files))
 }
 
 fn swap(
@@ -529,7 +660,7 @@ fn swap(
         let file_name = entry.file_name();
         let shown = file_name.to_string_lossy();
         if shown.starts_with('.')
-            && shown != MARKER
+            && shown != LEGACY_MARKER
             && !written_before.contains(shown.as_ref())
             && !dir.join(&file_name).exists()
         {
@@ -633,8 +764,51 @@ pub fn update(changed: &Output, removed: &[String], dir: &Path) -> Result<Change
         })
         .collect();
     changes.written = written?.into_iter().flatten().collect();
-    if !dir.join(MARKER).is_file() {
-        fs::write(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+    if Manifest::read(dir).is_none() {
+        // A folder made by `update` alone: medsite's, vouching for no file.
+        let manifest = Manifest {
+            folder: folder_identity(dir),
+            ..Manifest::default()
+        };
+        fs::write(&marker_path(dir), manifest.text().as_bytes())?;
     }
     Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the identity cannot tell a new folder from the old one (an
+    /// inode reused, no creation time), the manifest's files still do.
+    #[test]
+    fn a_marker_naming_the_folder_but_none_of_its_files_vouches_for_nothing() {
+        let parent = tempfile::tempdir().unwrap();
+        let dir = parent.path().join("dist");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("notes.txt"), "my notes").unwrap();
+        let record = FileRecord {
+            len: 3,
+            hash: 1,
+            mtime: 1,
+        };
+        let manifest = Manifest {
+            folder: folder_identity(&dir),
+            stamp: None,
+            files: HashMap::from([("index.html".to_string(), record)]),
+        };
+        std::fs::write(marker_path(&dir), manifest.text()).unwrap();
+        assert!(Manifest::read(&dir).is_none());
+        assert!(matches!(
+            check_output_folder(parent.path(), &dir),
+            Err(OutputError::Refused(_))
+        ));
+        // With no file recorded (a folder `watch` made), the identity is enough.
+        let manifest = Manifest {
+            files: HashMap::new(),
+            ..manifest
+        };
+        std::fs::write(marker_path(&dir), manifest.text()).unwrap();
+        assert!(Manifest::read(&dir).is_some());
+    }
 }

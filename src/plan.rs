@@ -2,7 +2,10 @@
 //!
 //! [`plan`] lists every output of a site with its [`Owner`]: a [`Job`] to
 //! render (a page, a list page, a feed...), a file to copy (static files,
-//! the theme's static files, section and page assets), or, with
+//! the theme's static files, the fingerprinted copies of their `.css` and
+//! `.js` files, section and page assets), a static file of medsite's
+//! built-in theme (for a site that names no theme, on the paths nothing
+//! of the site's takes), or, with
 //! `search = true`, the search index, whose files are known only after
 //! rendering ([`Plan::add_search_index`]). It refuses, naming both
 //! sources, what the output folder cannot hold:
@@ -71,6 +74,8 @@ pub enum Owner {
     Job(usize),
     /// It is copied from this file, as it is.
     Copy(PathBuf),
+    /// A static file of the built-in theme ([`crate::theme`]), these bytes.
+    BuiltIn(&'static [u8]),
     /// The search index (`search = true` in `site.toml`).
     SearchIndex,
 }
@@ -86,9 +91,12 @@ pub struct Plan {
 }
 
 /// Lists every output of `site` with its owner: the jobs (as [`jobs`]),
-/// then the files to copy (as [`copies`]). On a path taken twice the first
-/// keeps it; every refusal is returned, naming both sources.
-pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
+/// then the files to copy (as [`copies`]; with their fingerprinted copies
+/// when `fingerprinted`, that is when a template calls `asset`), then the
+/// built-in theme's static files on the paths still free. On a path taken
+/// twice the first keeps it; every refusal is returned, naming both
+/// sources.
+pub fn plan(site: &Site, fingerprinted: bool) -> (Plan, Vec<Diagnostic>) {
     let mut plan = Plan {
         jobs: jobs(site),
         owners: BTreeMap::new(),
@@ -98,8 +106,16 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
         let path = plan.jobs[index].output.clone();
         plan.claim(site, path, Owner::Job(index), &mut errors);
     }
-    for (path, file) in copies(site) {
-        plan.claim(site, path.clone(), Owner::Copy(file.clone()), &mut errors);
+    for (path, file) in copies(site, fingerprinted) {
+        plan.claim(site, path, Owner::Copy(file.clone()), &mut errors);
+    }
+    // A site's or its theme's file of the same name always wins.
+    if site.config.theme.is_none() {
+        for (path, bytes) in crate::theme::STATIC_FILES {
+            if !plan.owners.contains_key(*path) {
+                plan.claim(site, path.to_string(), Owner::BuiltIn(bytes), &mut errors);
+            }
+        }
     }
     plan.check_folders(site, &mut errors);
     (plan, errors)
@@ -107,12 +123,39 @@ pub fn plan(site: &Site) -> (Plan, Vec<Diagnostic>) {
 
 /// The files copied into the output as they are, in the order they claim
 /// their paths: static files (the theme's and the site's, as `content`
-/// merged them), then section assets, then page assets.
-pub fn copies(site: &Site) -> impl Iterator<Item = &(String, PathBuf)> {
+/// merged them), their fingerprinted copies (when `fingerprinted`, see
+/// [`crate::assets`]), then section assets, then page assets.
+pub fn copies(site: &Site, fingerprinted: bool) -> impl Iterator<Item = (String, &PathBuf)> {
+    let fingerprints = site.static_files.iter().filter_map(move |(path, file)| {
+        // A file refused where it is gets no copy to be refused too.
+        let fingerprint = site
+            .fingerprints
+            .get(path)
+            .filter(|_| fingerprinted && !is_reserved(site, path))?;
+        Some((fingerprint.path.clone(), file))
+    });
     site.static_files
         .iter()
-        .chain(site.sections.iter().flat_map(|s| &s.assets))
-        .chain(site.pages.iter().flat_map(|p| &p.assets))
+        .map(|(path, file)| (path.clone(), file))
+        .chain(fingerprints)
+        .chain(
+            site.sections
+                .iter()
+                .flat_map(|s| s.assets.iter().map(|(path, file)| (path.clone(), file))),
+        )
+        .chain(
+            site.pages
+                .iter()
+                .flat_map(|p| p.assets.iter().map(|(path, file)| (path.clone(), file))),
+        )
+}
+
+/// Whether `path` is in the search index's folder while search is on.
+fn is_reserved(site: &Site, path: &str) -> bool {
+    site.config.search
+        && path
+            .strip_prefix(search::FOLDER)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Lists every templated output of the site: pages and their aliases,
@@ -321,6 +364,14 @@ impl Plan {
         errors
     }
 
+    /// The built-in theme's static files: output path and bytes.
+    pub fn built_in(&self) -> impl Iterator<Item = (&String, &'static [u8])> {
+        self.owners.iter().filter_map(|(path, owner)| match owner {
+            Owner::BuiltIn(bytes) => Some((path, *bytes)),
+            _ => None,
+        })
+    }
+
     /// Forgets the search index's files.
     pub fn remove_search_index(&mut self) {
         self.owners
@@ -348,11 +399,7 @@ impl Plan {
         // With search on, `pagefind/` holds the index: pagefind names its
         // files by their content, so a site's own file there could clash
         // with any later build's index. Refused whether or not it clashes today.
-        if site.config.search
-            && path
-                .strip_prefix(search::FOLDER)
-                .is_some_and(|rest| rest.starts_with('/'))
-        {
+        if is_reserved(site, &path) {
             let described = self.describe(site, &path, &owner);
             errors.push(Diagnostic::error(
                 reported_at(&described, &owner),
@@ -426,6 +473,9 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
         Owner::SearchIndex => {
             return "the search index (`search = true` in site.toml)".to_string();
         }
+        Owner::BuiltIn(_) => {
+            return format!("medsite's built-in theme (`{path}`, which static/{path} overrides)");
+        }
         Owner::Job(index) => &jobs[*index],
     };
     match job.target {
@@ -450,7 +500,7 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
 fn reported_at<'a>(described: &'a str, owner: &Owner) -> &'a str {
     match owner {
         Owner::Copy(_) => described,
-        Owner::Job(_) | Owner::SearchIndex => "content",
+        Owner::Job(_) | Owner::SearchIndex | Owner::BuiltIn(_) => "content",
     }
 }
 

@@ -231,7 +231,7 @@ impl Rebuilder {
         };
 
         // A partial render must fail exactly when a full one would.
-        let (mut plan, mut errors) = plan::plan(&site);
+        let (mut plan, mut errors) = plan::plan(&site, templates.use_assets());
         if !errors.is_empty() {
             crate::diagnostics::sort(&mut errors);
             errors.dedup();
@@ -249,6 +249,7 @@ impl Rebuilder {
                     .into_iter()
                     .flat_map(|function| built.templates.calling(function))
                     .collect(),
+                    by_assets: built.templates.calling("asset"),
                 };
                 affected_jobs(&built.site, &site, &tainted, &plan.jobs)
             }
@@ -332,6 +333,10 @@ impl Rebuilder {
                     full.files
                         .insert(path.clone(), Content::Copy(source.clone()));
                 }
+                for (path, bytes) in plan.built_in() {
+                    full.files
+                        .insert(path.clone(), Content::Bytes(bytes.to_vec()));
+                }
                 output::write(&full, &self.output_dir)
                     .map_err(|error| Failure::Io(error.to_string()))?;
                 output::Changes::default()
@@ -350,6 +355,17 @@ impl Rebuilder {
                         rendered
                             .files
                             .insert(path.clone(), Content::Copy(source.clone()));
+                    }
+                }
+                // A built-in static file: written when it replaces a file
+                // of the site's, or was not there before.
+                for (path, bytes) in plan.built_in() {
+                    if pending.everything
+                        || built.plan.owners.get(path) != Some(&Owner::BuiltIn(bytes))
+                    {
+                        rendered
+                            .files
+                            .insert(path.clone(), Content::Bytes(bytes.to_vec()));
                     }
                 }
                 let removed: Vec<String> = built

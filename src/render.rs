@@ -45,6 +45,7 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
     tera.global_context()
         .insert("site", &context::site_view(site));
+    crate::assets::register(&mut tera, &site.fingerprints);
     // Every page or section as a value is costly on a large site (and
     // `watch` makes a Tera per rebuild): only when a template asks for it.
     if !templates.calling("get_pages").is_empty() {
@@ -252,7 +253,7 @@ pub fn render_jobs(
                     job.template
                 ),
                 None => format!(
-                    "template `{}` not found in templates/ (site.toml names no theme)",
+                    "template `{}` not found in templates/ or the built-in theme (site.toml names no theme)",
                     job.template
                 ),
             };
@@ -350,7 +351,7 @@ fn once_per_template_error(mut failed: Vec<(Diagnostic, &str)>) -> Vec<Diagnosti
 /// the search index when `search = true`, and the plan's files to copy.
 pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let tera = site_tera(site, templates);
-    let (mut plan, mut errors) = plan::plan(site);
+    let (mut plan, mut errors) = plan::plan(site, templates.use_assets());
     let mut output = match render_jobs(site, templates, &tera, &plan.jobs) {
         Ok(output) => output,
         Err(found) => {
@@ -365,6 +366,11 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
         output
             .files
             .insert(path.clone(), Content::Copy(file.clone()));
+    }
+    for (path, bytes) in plan.built_in() {
+        output
+            .files
+            .insert(path.clone(), Content::Bytes(bytes.to_vec()));
     }
     finish(output, errors)
 }

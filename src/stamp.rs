@@ -10,9 +10,12 @@
 //! within the last [`SETTLE`] might change again without its time moving
 //! (file systems count time in coarse ticks), so then there is no stamp and
 //! the build runs in full.
+//!
+//! Only Unix gives the change time and inode this needs; elsewhere (Windows)
+//! there is never a stamp, and every build runs (still writing only the
+//! files that changed).
 
 use std::hash::Hasher;
-use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -82,26 +85,38 @@ fn add_file(
     metadata: &std::fs::Metadata,
     settled: i128,
 ) -> Option<()> {
-    let nanos =
-        |seconds: i64, nanoseconds: i64| seconds as i128 * 1_000_000_000 + nanoseconds as i128;
-    let modified = nanos(metadata.mtime(), metadata.mtime_nsec());
-    // The change time moves on every write and cannot be set back by hand.
-    let changed = nanos(metadata.ctime(), metadata.ctime_nsec());
+    let [modified, changed, inode, device] = identity(metadata)?;
     if modified > settled || changed > settled {
         return None;
     }
     hasher.update(name);
     hasher.update(b"\0");
-    for number in [
-        metadata.len() as i128,
-        modified,
-        changed,
-        metadata.ino() as i128,
-        metadata.dev() as i128,
-    ] {
+    for number in [metadata.len() as i128, modified, changed, inode, device] {
         hasher.write_i128(number);
     }
     Some(())
+}
+
+/// Modification and change times (nanoseconds) and the inode and device
+/// of a file. The change time moves on every write and cannot be set back
+/// by hand.
+#[cfg(unix)]
+fn identity(metadata: &std::fs::Metadata) -> Option<[i128; 4]> {
+    use std::os::unix::fs::MetadataExt;
+    let nanos =
+        |seconds: i64, nanoseconds: i64| seconds as i128 * 1_000_000_000 + nanoseconds as i128;
+    Some([
+        nanos(metadata.mtime(), metadata.mtime_nsec()),
+        nanos(metadata.ctime(), metadata.ctime_nsec()),
+        metadata.ino() as i128,
+        metadata.dev() as i128,
+    ])
+}
+
+/// Without a change time a file could change unseen: no stamp.
+#[cfg(not(unix))]
+fn identity(_metadata: &std::fs::Metadata) -> Option<[i128; 4]> {
+    None
 }
 
 #[cfg(test)]

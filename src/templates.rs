@@ -1,6 +1,8 @@
 //! Template loading: the site's own `templates/` override the theme's
 //! file by file, and medsite's built-in templates (feeds, sitemap, robots,
-//! redirects) come last. Every template is autoescaped whatever its name.
+//! redirects, and, for a site that names no theme, the starter theme of
+//! [`crate::theme`]) come last. Every template is autoescaped whatever its
+//! name.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -85,7 +87,15 @@ impl Templates {
                 }
             }
         }
-        for (name, text) in BUILTIN {
+        // The built-in theme is the theme of a site that names none; a
+        // theme's templates extend its own base.html, whose blocks the
+        // built-in ones would not find.
+        let built_in_theme = if theme.is_none() {
+            crate::theme::TEMPLATES
+        } else {
+            &[]
+        };
+        for (name, text) in BUILTIN.iter().chain(built_in_theme) {
             let tera_name = format!("{BUILTIN_PREFIX}{name}");
             sources.insert(
                 tera_name.clone(),
@@ -135,6 +145,12 @@ impl Templates {
                 return found;
             }
         }
+    }
+
+    /// Whether any template may call `asset`: only then are fingerprinted
+    /// copies of static files published (see [`crate::assets`]).
+    pub fn use_assets(&self) -> bool {
+        !self.calling("asset").is_empty()
     }
 
     /// Where a template writes a link ending in `tail` (`search/` for
@@ -288,6 +304,14 @@ fn register_filters(tera: &mut Tera) {
             },
         );
     }
+    tera.register_function(
+        "asset",
+        |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {
+            Err(tera::Error::message(
+                "asset is only available while rendering",
+            ))
+        },
+    );
     tera.register_function(
         "get_section",
         |_: Kwargs, _: &State| -> tera::TeraResult<tera::Value> {

@@ -13,7 +13,9 @@
 //! 8. `render_markdown`: Markdown with links resolved, reusing every
 //!    cached rendering still valid;
 //! 9. [`taxonomies`](super::terms::taxonomies): terms and their pages;
-//! 10. [`static_files`]: the theme's `static/`, then the site's.
+//! 10. [`static_files`]: the theme's `static/`, then the site's;
+//! 11. [`fingerprint_static_files`]: the fingerprints of their `.css` and
+//!     `.js` files, for `asset` (see [`crate::assets`]).
 //!
 //! Every step adds what it finds to one [`Problems`], so one run reports
 //! everything.
@@ -143,6 +145,7 @@ impl ContentCache {
         self.render_markdown(&mut pages, &mut sections, texts, &config, &mut problems);
         let taxonomies = super::terms::taxonomies(&config, &mut pages, &page_texts, &mut problems);
         let static_files = static_files(&root, &config, &mut problems);
+        let fingerprints = fingerprint_static_files(&root, &static_files, &mut problems);
         problems.finish(Site {
             config,
             root,
@@ -150,6 +153,7 @@ impl ContentCache {
             sections,
             taxonomies,
             static_files,
+            fingerprints,
             data: Default::default(),
         })
     }
@@ -721,6 +725,40 @@ fn static_files(root: &Path, config: &Config, problems: &mut Problems) -> Vec<(S
         }
     }
     files.into_iter().collect()
+}
+
+/// Step 11: reads and fingerprints the static `.css` and `.js` files, in
+/// parallel.
+fn fingerprint_static_files(
+    root: &Path,
+    static_files: &[(String, PathBuf)],
+    problems: &mut Problems,
+) -> BTreeMap<String, crate::assets::Fingerprint> {
+    let results: Vec<_> = static_files
+        .par_iter()
+        .filter(|(path, _)| crate::assets::is_fingerprinted(path))
+        .map(|(path, file)| {
+            crate::fs::read(file)
+                .map(|bytes| (path.clone(), crate::assets::fingerprint(path, &bytes)))
+                .map_err(|error| {
+                    Diagnostic::error(
+                        diagnostics::display_path(root, file),
+                        "io",
+                        error.to_string(),
+                    )
+                })
+        })
+        .collect();
+    let mut fingerprints = BTreeMap::new();
+    for result in results {
+        match result {
+            Ok((path, fingerprint)) => {
+                fingerprints.insert(path, fingerprint);
+            }
+            Err(diagnostic) => problems.errors.push(diagnostic),
+        }
+    }
+    fingerprints
 }
 
 #[cfg(test)]

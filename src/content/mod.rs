@@ -17,6 +17,7 @@ pub mod paths;
 mod terms;
 mod walk;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -122,6 +123,9 @@ pub struct Site {
     pub static_files: Vec<(String, PathBuf)>,
     /// The files of `data/`, read by `data::load` beside the content.
     pub data: Arc<crate::data::DataFiles>,
+    /// The fingerprints of the `.css` and `.js` files among them, by site
+    /// path (see [`crate::assets`]).
+    pub fingerprints: BTreeMap<String, crate::assets::Fingerprint>,
 }
 
 impl Site {

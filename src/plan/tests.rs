@@ -41,13 +41,14 @@ fn static_file(site: &mut Site, path: &str) {
 #[test]
 fn every_output_has_one_owner_list_pages_and_feeds_included() {
     let site = site_from_texts(PAGED, BLOG);
-    let (plan, errors) = plan(&site);
+    let (plan, errors) = plan(&site, false);
     assert_eq!(messages(&errors), Vec::<String>::new());
     let jobs: Vec<(&str, &str)> = plan
         .owners
         .iter()
         .map(|(path, owner)| match owner {
             Owner::Job(index) => (path.as_str(), plan.jobs[*index].template.as_str()),
+            Owner::BuiltIn(_) => (path.as_str(), "(built-in theme)"),
             other => panic!("{path}: {other:?}"),
         })
         .collect();
@@ -66,6 +67,7 @@ fn every_output_has_one_owner_list_pages_and_feeds_included() {
             ("old/a/index.html", "alias.html"),
             ("robots.txt", "robots.txt"),
             ("sitemap.xml", "sitemap.xml"),
+            ("style.css", "(built-in theme)"),
             ("tags/index.html", "taxonomy_list.html"),
             ("tags/x/atom.xml", "atom.xml"),
             ("tags/x/index.html", "taxonomy_term.html"),
@@ -92,10 +94,48 @@ fn no_sitemap_without_a_base_url_and_no_feeds_when_they_are_off() {
 }
 
 #[test]
+fn the_built_in_themes_static_files_take_only_free_paths_of_sites_naming_no_theme() {
+    let mut site = site_from_texts(&config(""), BLOG);
+    let (planned, _) = plan(&site, false);
+    let built_in = crate::theme::static_file("style.css").unwrap();
+    assert_eq!(planned.owners["style.css"], Owner::BuiltIn(built_in));
+    assert_eq!(
+        planned.built_in().collect::<Vec<_>>(),
+        [(&"style.css".to_string(), built_in)]
+    );
+    // The site's own file wins, with no collision.
+    static_file(&mut site, "style.css");
+    let (planned, errors) = plan(&site, false);
+    assert_eq!(messages(&errors), Vec::<String>::new());
+    assert!(matches!(planned.owners["style.css"], Owner::Copy(_)));
+    assert_eq!(planned.built_in().count(), 0);
+    // A site naming a theme gets none of it.
+    let site = site_from_texts(&config("theme = \"t\""), BLOG);
+    assert!(!plan(&site, false).0.owners.contains_key("style.css"));
+}
+
+#[test]
+fn fingerprinted_copies_only_when_templates_call_asset() {
+    let mut site = site_from_texts(&config(""), BLOG);
+    static_file(&mut site, "css/site.css");
+    let fingerprint = crate::assets::fingerprint("css/site.css", b"body{}");
+    site.fingerprints
+        .insert("css/site.css".into(), fingerprint.clone());
+    let (planned, errors) = plan(&site, false);
+    assert!(errors.is_empty());
+    assert!(!planned.owners.contains_key(&fingerprint.path));
+    let (planned, errors) = plan(&site, true);
+    assert!(errors.is_empty());
+    let file = site.root.join("static/css/site.css");
+    assert_eq!(planned.owners[&fingerprint.path], Owner::Copy(file.clone()));
+    assert_eq!(planned.owners["css/site.css"], Owner::Copy(file));
+}
+
+#[test]
 fn files_to_copy_are_owned_by_their_source_after_the_jobs() {
     let mut site = site_from_texts(&config(""), BLOG);
     static_file(&mut site, "style.css");
-    let (plan, errors) = plan(&site);
+    let (plan, errors) = plan(&site, false);
     assert!(errors.is_empty());
     let copies: Vec<(&String, &PathBuf)> = plan.copies().collect();
     assert_eq!(copies.len(), 1);
@@ -108,7 +148,7 @@ fn a_page_and_a_static_file_on_one_path_are_refused_naming_both() {
     let mut site = site_from_texts(&config(""), BLOG);
     static_file(&mut site, "blog/a/index.html");
     static_file(&mut site, "robots.txt");
-    let (plan, errors) = plan(&site);
+    let (plan, errors) = plan(&site, false);
     assert_eq!(
         messages(&errors),
         [
@@ -124,7 +164,7 @@ fn a_page_and_a_static_file_on_one_path_are_refused_naming_both() {
 fn a_file_where_another_output_needs_a_folder_is_refused() {
     let mut site = site_from_texts(&config(""), BLOG);
     static_file(&mut site, "atom.xml/a.txt");
-    let (_, errors) = plan(&site);
+    let (_, errors) = plan(&site, false);
     assert_eq!(
         messages(&errors),
         [
@@ -137,7 +177,7 @@ fn a_file_where_another_output_needs_a_folder_is_refused() {
 fn a_copy_outside_the_output_folder_is_refused() {
     let mut site = site_from_texts(&config(""), BLOG);
     static_file(&mut site, "../escape.txt");
-    let (plan, errors) = plan(&site);
+    let (plan, errors) = plan(&site, false);
     assert_eq!(
         messages(&errors),
         ["content: error: refusing to write `../escape.txt` outside the output folder"]
@@ -153,7 +193,7 @@ fn with_search_on_the_sites_own_files_in_pagefind_are_refused() {
     ];
     let mut site = site_from_texts("title = \"Site\"\nsearch = true\n", &files);
     static_file(&mut site, "pagefind/custom.css");
-    let (_, errors) = plan(&site);
+    let (_, errors) = plan(&site, false);
     assert_eq!(
         messages(&errors),
         [
@@ -165,13 +205,13 @@ fn with_search_on_the_sites_own_files_in_pagefind_are_refused() {
     // With search off the folder is the site's.
     let mut site = site_from_texts("title = \"Site\"\n", &files);
     static_file(&mut site, "pagefind/custom.css");
-    assert!(plan(&site).1.is_empty());
+    assert!(plan(&site, false).1.is_empty());
 }
 
 #[test]
 fn the_search_index_replaces_the_one_before_and_takes_no_taken_path() {
     let mut site = site_from_texts(&config("search = true"), BLOG);
-    let (mut planned, errors) = plan(&site);
+    let (mut planned, errors) = plan(&site, false);
     assert!(errors.is_empty());
     let first = ["pagefind/a.pf".to_string()];
     assert!(planned.add_search_index(&site, &first).is_empty());
@@ -189,7 +229,7 @@ fn the_search_index_replaces_the_one_before_and_takes_no_taken_path() {
     // `pagefind` itself is not in the index's folder: the file is the
     // site's, and then the index has no folder.
     static_file(&mut site, "pagefind");
-    let (mut planned, errors) = plan(&site);
+    let (mut planned, errors) = plan(&site, false);
     assert!(errors.is_empty());
     let errors = planned.add_search_index(&site, &["pagefind/index.js".to_string()]);
     assert_eq!(

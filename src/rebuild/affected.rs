@@ -15,7 +15,8 @@
 //!    neighbours, terms);
 //! 6. [`feed_dirty`] and [`sitemap_dirty`]: the site's own files;
 //! 7. [`Dirty::job`]: one job, and the templates that read more than
-//!    their own context ([`Tainted`]).
+//!    their own context ([`Tainted`]: `get_section`, `get_pages`, data
+//!    files, `asset`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -34,6 +35,8 @@ pub struct Tainted {
     pub by_pages: BTreeSet<String>,
     /// Templates that call `get_data` or `get_fact` (any data file).
     pub by_data: BTreeSet<String>,
+    /// Templates that call `asset` (the fingerprints of static files).
+    pub by_assets: BTreeSet<String>,
 }
 
 /// The jobs of `plan` (for `new`) whose output may differ from the one
@@ -60,6 +63,8 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
             || pages.listing_changed.iter().any(|&c| c)
             || sections.link_changed.iter().any(|&c| c),
         data: !std::sync::Arc::ptr_eq(&old.data, &new.data) && old.data != new.data,
+        // `asset` returns the fingerprinted name and integrity of a file.
+        fingerprints: old.fingerprints != new.fingerprints,
         page_changes: pages,
         sections,
         terms,
@@ -360,6 +365,8 @@ struct Dirty<'a> {
     page_index: bool,
     /// Some data file's value differs.
     data: bool,
+    /// Some static file's fingerprint differs: what `asset` returns may.
+    fingerprints: bool,
 }
 
 impl Dirty<'_> {
@@ -392,6 +399,7 @@ impl Dirty<'_> {
             || (self.any_section && tainted.by_sections.contains(&job.template))
             || (self.page_index && tainted.by_pages.contains(&job.template))
             || (self.data && tainted.by_data.contains(&job.template))
+            || (self.fingerprints && tainted.by_assets.contains(&job.template))
     }
 }
 

@@ -8,8 +8,11 @@
 # 2. self-test: runs vnu, lychee and the browser checks against
 #    fixtures/bad-site and fails unless each reports its planted problem;
 # 3. on SITE_DIR: vnu (--errors-only) on every .html file, lychee (offline,
-#    with fragments), then the Playwright tests in site.test.mjs; then
-#    live-reload.test.mjs against `target/release/medsite serve`;
+#    with fragments), then the Playwright tests in site.test.mjs; then the
+#    starter site (`medsite init` built with the built-in theme, in a
+#    temporary folder): vnu, lychee and starter.test.mjs; then
+#    live-reload.test.mjs against `target/release/medsite serve`
+#    (MEDSITE_BIN overrides the binary);
 # 4. prints the time of each stage and `browser-checks: N passed, M failed`,
 #    and exits non-zero on any failure.
 set -euo pipefail
@@ -233,9 +236,36 @@ stage "SITE $SITE_DIR: browser tests (axe, mobile, print, navigation, 404, scree
 run_node_tests "browser tests" site.test.mjs "$LOG_DIR/site.tap" \
   SITE_DIR="$SITE_DIR" SCREENSHOT_DIR="$SCREENSHOT_DIR" CHROMIUM_BIN="$CHROMIUM"
 
+# -------------------------------------------- the starter site (medsite init)
+MEDSITE_BIN="${MEDSITE_BIN:-$REPO/target/release/medsite}"
+stage "STARTER SITE: medsite init, built with the built-in theme"
+STARTER_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/medsite-starter.XXXXXX")"
+trap 'rm -rf "$STARTER_ROOT"' EXIT
+STARTER_DIR="$STARTER_ROOT/site/dist"
+if [[ ! -x "$MEDSITE_BIN" ]]; then
+  fail "starter site: $MEDSITE_BIN is missing (./build.sh builds it)"
+elif ! (cd "$STARTER_ROOT" && "$MEDSITE_BIN" init site >"$LOG_DIR/starter-build.log" 2>&1 \
+  && "$MEDSITE_BIN" build --quiet --root site >>"$LOG_DIR/starter-build.log" 2>&1); then
+  cat "$LOG_DIR/starter-build.log"
+  fail "starter site: medsite init or build failed (above)"
+else
+  pass "starter site: medsite init and build"
+  if run_vnu "$STARTER_DIR" "$LOG_DIR/starter-vnu.log"; then
+    pass "starter vnu: no errors"
+  else
+    fail "starter vnu: $(grep -c ': error:' "$LOG_DIR/starter-vnu.log" || true) error(s) (listed above)"
+  fi
+  if run_lychee "$STARTER_DIR" "$LOG_DIR/starter-lychee.log"; then
+    pass "starter lychee: no broken internal links or fragments"
+  else
+    fail "starter lychee: broken links (listed above)"
+  fi
+  run_node_tests "starter browser tests" starter.test.mjs "$LOG_DIR/starter.tap" \
+    STARTER_DIR="$STARTER_DIR" CHROMIUM_BIN="$CHROMIUM"
+fi
+
 # ------------------------------------------------------ medsite serve's reload
 stage "medsite serve: live reload, scroll, stylesheet swap, error overlay"
-MEDSITE_BIN="$REPO/target/release/medsite"
 if [[ -x "$MEDSITE_BIN" ]]; then
   run_node_tests "live reload" live-reload.test.mjs "$LOG_DIR/live-reload.tap" \
     MEDSITE_BIN="$MEDSITE_BIN" FIXTURE_THEME_DIR="$REPO/tests/fixtures/_theme" CHROMIUM_BIN="$CHROMIUM"

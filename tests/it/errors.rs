@@ -416,3 +416,18 @@ fn a_link_to_a_page_without_a_title_is_not_reported_as_missing() {
         "content/careers/nurse.md:1:1: error: the page has no `title` in its front matter\n  |\n1 | ---\n  | ^\n\nerror: build failed with 1 error\n"
     );
 }
+
+#[test]
+fn asset_of_a_file_that_is_not_fingerprinted_names_it() {
+    let shown = failing_build(&[
+        ("static/notes.txt", "notes\n"),
+        (
+            "templates/index.html",
+            "{% extends \"base.html\" %}{% block main %}{% set a = asset(path=\"notes.txt\") %}{{ a.path }}{% endblock main %}\n",
+        ),
+    ]);
+    assert_eq!(
+        shown,
+        "templates/index.html:1:53: error: asset: no `notes.txt` in static/ to fingerprint (only .css and .js files are) (while rendering content/_index.md)\n  |\n1 | {% extends \"base.html\" %}{% block main %}{% set a = asset(path=\"notes.txt\") %}{{ a.path }}{% endblock main %}\n  |                                                     ^\n\nerror: build failed with 1 error\n"
+    );
+}

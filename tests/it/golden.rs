@@ -12,6 +12,8 @@
 //!   `medsite check`) and `expected/check.json` (`--format json`).
 //! - new fixtures: the files `medsite new` wrote, and `new.txt` (what it
 //!   printed), with `SOURCE_DATE_EPOCH` fixing the date.
+//! - the init fixture: the starter site `medsite init` wrote (`site/`),
+//!   what it printed (`init.txt`), and its build (`dist/`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -116,7 +118,6 @@ fn check_fixture(case: &str, args: &[&str]) {
             String::from_utf8_lossy(&result.stderr)
         );
         let mut actual = read_tree(&out);
-        actual.remove(".medsite-output");
         let index: Vec<String> = actual
             .keys()
             .filter(|path| path.starts_with("pagefind/"))
@@ -216,6 +217,14 @@ fn markdown_extensions_heading_ids_toc_summary_and_internal_links() {
     check_fixture("markdown-links", &[]);
 }
 
+/// `asset(path=...)`: the `.css` and `.js` files of `static/` (the site's
+/// and the theme's) are published under content-hashed names too, with
+/// their `sha384-` integrity values; other files are not.
+#[test]
+fn fingerprinted_assets_with_integrity() {
+    check_fixture("fingerprinted-assets", &[]);
+}
+
 #[test]
 fn site_templates_and_static_files_override_the_theme() {
     check_fixture("theme-override", &[]);
@@ -264,4 +273,56 @@ fn data_files_in_csv_json_toml_and_yaml_read_by_templates() {
 #[test]
 fn figures_render_with_their_period_and_source_through_get_fact() {
     check_fixture("data-figures", &[]);
+}
+
+/// `medsite init site`: the tree it writes and what it prints
+/// (`init.txt`). The site then builds with no `themes/` folder, passes
+/// `check --deny-warnings`, and its build is `expected/dist/` (without
+/// the marker).
+#[test]
+fn init_writes_a_starter_site_that_builds_and_passes_check() {
+    golden("init", |work| {
+        let site = work.join("site");
+        let result = medsite()
+            .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+            .current_dir(work)
+            .args(["init", "site"])
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "medsite init failed:\n{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let mut files: Files = read_tree(&site)
+            .into_iter()
+            .map(|(path, bytes)| (format!("site/{path}"), bytes))
+            .collect();
+        files.insert("init.txt".into(), result.stdout);
+        assert!(!site.join("themes").exists());
+        let check = medsite()
+            .args(["check", "--deny-warnings", "--root"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "check --deny-warnings failed:\n{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let build = medsite()
+            .args(["build", "--quiet", "--root"])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(
+            build.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&build.stderr)
+        );
+        for (path, bytes) in read_tree(&site.join("dist")) {
+            files.insert(format!("dist/{path}"), bytes);
+        }
+        files
+    });
 }

@@ -123,7 +123,7 @@ fn an_unchanged_site_writes_nothing_and_a_same_length_edit_is_still_built() {
     // times alone; let them age so that the next build records a stamp.
     std::thread::sleep(medsite::stamp::SETTLE + std::time::Duration::from_millis(200));
     assert!(site.build(&["--quiet"]).status.success());
-    let marker = site.path().join("dist/.medsite-output");
+    let marker = site.path().join(".dist.medsite");
     let page = site.path().join("dist/a/index.html");
     let before = (
         std::fs::metadata(&marker).unwrap().modified().unwrap(),
@@ -230,4 +230,72 @@ fn staging_folders_of_killed_builds_are_removed_and_those_of_running_builds_kept
         "a running build's staging folder was removed"
     );
     assert!(other.exists());
+}
+
+/// Issue 14, item 7: a deploy uploads the output folder whole, so
+/// medsite's record of what it wrote lives beside it.
+#[test]
+fn nothing_of_medsites_bookkeeping_is_in_the_output() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    let dot_files: Vec<String> = read_tree(&site.path().join("dist"))
+        .into_keys()
+        .filter(|path| path.starts_with('.') || path.contains("/."))
+        .collect();
+    assert_eq!(dot_files, Vec::<String>::new());
+    let marker = std::fs::read_to_string(site.path().join(".dist.medsite")).unwrap();
+    assert!(
+        marker.starts_with(
+            "The folder beside this file is written by medsite; it is replaced on every build.\n"
+        ),
+        "{marker}"
+    );
+    assert!(marker.contains("\n# folder "), "{marker}");
+    assert!(marker.contains(" a/index.html\n"), "{marker}");
+}
+
+/// The marker names the folder it was written for: a folder made anew in
+/// its place (same name, the user's files) is not medsite's to empty.
+#[test]
+fn a_marker_beside_a_folder_made_anew_vouches_for_nothing() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    std::fs::remove_dir_all(site.path().join("dist")).unwrap();
+    site.write("dist/notes.txt", "my notes");
+    let result = site.build(&[]);
+    assert_eq!(result.status.code(), Some(2));
+    let dist = site.path().join("dist");
+    assert_eq!(
+        stderr(&result),
+        format!(
+            "error: refusing to use `{}` as the output folder: it holds files medsite did not write (no `{}` marker beside it naming this folder); empty it or choose another folder\n",
+            dist.display(),
+            std::fs::canonicalize(site.path())
+                .unwrap()
+                .join(".dist.medsite")
+                .display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(dist.join("notes.txt")).unwrap(),
+        "my notes"
+    );
+}
+
+/// An output made by an older medsite holds its marker inside: still
+/// medsite's, and the next build leaves the marker out.
+#[test]
+fn an_output_with_the_marker_of_older_versions_is_rebuilt_without_it() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    std::fs::remove_file(site.path().join(".dist.medsite")).unwrap();
+    site.write(
+        "dist/.medsite-output",
+        "This folder is written by medsite; it is replaced on every build.\n",
+    );
+    let result = site.build(&["--quiet"]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    assert!(!site.path().join("dist/.medsite-output").exists());
+    assert!(site.path().join(".dist.medsite").is_file());
+    assert!(site.path().join("dist/a/index.html").is_file());
 }

@@ -98,6 +98,12 @@ fn start_site(typed: bool) -> TempSite {
         ("content/posts/bundle/asset.txt", "asset 1\n"),
         ("static/extra.css", "body { color: red }\n"),
         ("templates/components.html", &components_template("note")),
+        // Term pages link the theme's stylesheet by its fingerprint, which
+        // edit 11 changes.
+        (
+            "templates/taxonomy_term.html",
+            "{% extends \"base.html\" %}{% block main %}{% set css = asset(path=\"style.css\") %}<link rel=\"stylesheet\" href=\"{{ root }}{{ css.path }}\" integrity=\"{{ css.integrity }}\"><h1>{{ term.title }}</h1>{% endblock main %}\n",
+        ),
         ("schemas/guide.json", "{\"required\": [\"title\"]}"),
         ("archetypes/default.md", "---\ntitle: TITLE\n---\n"),
         // Data files, read by the home page through an included template.
@@ -742,4 +748,77 @@ fn published_static_dot_files_come_and_go_in_a_rebuild_as_in_a_fresh_build() {
     let rebuilt = try_read_output(&harness.output).unwrap();
     assert!(!rebuilt.contains_key(".well-known/security.txt"));
     assert_eq!(rebuilt, harness.fresh().unwrap());
+}
+
+/// A site without a theme gets the built-in theme's `style.css`; its own
+/// `static/style.css` replaces it, and deleting that brings the built-in
+/// one back, in a rebuild as in a fresh build.
+#[test]
+fn the_built_in_themes_static_file_yields_to_the_sites_and_comes_back() {
+    let site = TempSite::new(&[
+        ("site.toml", "title = \"T\"\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+    ]);
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let built_in = try_read_output(&harness.output).unwrap()["style.css"].clone();
+    assert_eq!(built_in, medsite::theme::static_file("style.css").unwrap());
+    assert_eq!(
+        try_read_output(&harness.output).unwrap(),
+        harness.fresh().unwrap()
+    );
+    let file = harness.root.join("static/style.css");
+    site.write("static/style.css", "body { color: red }\n");
+    harness
+        .rebuild(std::slice::from_ref(&file))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let rebuilt = try_read_output(&harness.output).unwrap();
+    assert_eq!(rebuilt["style.css"], b"body { color: red }\n");
+    assert_eq!(rebuilt, harness.fresh().unwrap());
+    std::fs::remove_file(&file).unwrap();
+    harness
+        .rebuild(std::slice::from_ref(&file))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let rebuilt = try_read_output(&harness.output).unwrap();
+    assert_eq!(rebuilt["style.css"], built_in);
+    assert_eq!(rebuilt, harness.fresh().unwrap());
+}
+
+/// An edit of a fingerprinted file: the page that links it by `asset`
+/// names the new file, the new file is published and the old name leaves
+/// the output, as in a fresh build.
+#[test]
+fn an_edit_of_a_fingerprinted_file_renames_it_in_a_rebuild_as_in_a_fresh_build() {
+    let site = start_site(false);
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let fingerprinted = |tree: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        tree.keys()
+            .filter(|p| p.starts_with("style.") && p.len() == "style.12345678.css".len())
+            .cloned()
+            .collect()
+    };
+    let before = try_read_output(&harness.output).unwrap();
+    let old = fingerprinted(&before);
+    assert_eq!(old.len(), 1, "{:?}", before.keys());
+    let term = String::from_utf8_lossy(&before["tags/a/index.html"]).into_owned();
+    assert!(
+        term.contains(&format!("href=\"../../{}\"", old[0])),
+        "{term}"
+    );
+    let file = harness.root.join("themes/fixture/static/style.css");
+    site.write("themes/fixture/static/style.css", "body { color: navy }\n");
+    harness
+        .rebuild(std::slice::from_ref(&file))
+        .unwrap_or_else(|failure| panic!("{failure:?}"));
+    let after = try_read_output(&harness.output).unwrap();
+    let new = fingerprinted(&after);
+    assert_eq!(new.len(), 1, "{:?}", after.keys());
+    assert_ne!(new, old);
+    let term = String::from_utf8_lossy(&after["tags/a/index.html"]).into_owned();
+    assert!(
+        term.contains(&format!("href=\"../../{}\"", new[0])),
+        "{term}"
+    );
+    assert_eq!(after, harness.fresh().unwrap());
 }

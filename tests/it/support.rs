@@ -255,12 +255,10 @@ pub fn try_read_tree(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
     Some(files)
 }
 
-/// What a reader of `dist/` sees: [`try_read_tree`] without medsite's
-/// marker, whose manifest records modification times.
+/// What a reader of `dist/` sees: every file in it (medsite's marker, whose
+/// manifest records modification times, is beside it, never in it).
 pub fn try_read_output(dist: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
-    let mut files = try_read_tree(dist)?;
-    files.remove(medsite::output::MARKER);
-    Some(files)
+    try_read_tree(dist)
 }
 
 /// Waits until `condition` holds, checking every 20 ms; false after `timeout`.

@@ -227,6 +227,7 @@ fn templates_that_read_any_section_or_every_page_are_rendered_when_those_change(
         by_sections: BTreeSet::from(["404.html".to_string()]),
         by_pages: BTreeSet::from(["robots.txt".to_string()]),
         by_data: BTreeSet::new(),
+        by_assets: BTreeSet::new(),
     };
     // A text edit changes no list: neither is rendered.
     let text = "---\ntitle: G\n---\nOther text.\n";
@@ -240,4 +241,27 @@ fn templates_that_read_any_section_or_every_page_are_rendered_when_those_change(
     assert!(outputs.contains(&"404.html".to_string()));
     assert!(outputs.contains(&"robots.txt".to_string()));
     assert!(outputs.contains(&"blog/guides/index.html".to_string()));
+}
+
+#[test]
+fn templates_calling_asset_are_rendered_when_a_fingerprint_changes() {
+    let tainted = Tainted {
+        by_assets: BTreeSet::from(["404.html".to_string()]),
+        ..Tainted::default()
+    };
+    let old = site_with(&[]);
+    let mut new = site_with(&[]);
+    let jobs = plan::jobs(&new);
+    let outputs = |old: &Site, new: &Site| -> Vec<String> {
+        affected_jobs(old, new, &tainted, &jobs)
+            .into_iter()
+            .map(|job| job.output)
+            .collect()
+    };
+    assert_eq!(outputs(&old, &new), Vec::<String>::new());
+    new.fingerprints.insert(
+        "style.css".into(),
+        crate::assets::fingerprint("style.css", b"body{}"),
+    );
+    assert_eq!(outputs(&old, &new), ["404.html"]);
 }
