@@ -597,18 +597,25 @@ fn missing_output_file(output: &Output, folder: &str, link: &str) -> Option<Stri
     if local_output_file(output, folder, link).is_some() {
         return None;
     }
+    let (target, path) = site_path_of(folder, link)?;
+    Some(if target.ends_with('/') && !path.is_empty() {
+        format!("{path}/")
+    } else {
+        path
+    })
+}
+
+/// A local link of an HTML file in `folder`: the link without its
+/// `#fragment` or `?query`, and the site path it leads to (`None` when it
+/// climbs out of the site).
+fn site_path_of<'a>(folder: &str, link: &'a str) -> Option<(&'a str, String)> {
     let target = link.split(['#', '?']).next()?;
     let joined = match target.strip_prefix('/') {
         Some(absolute) => absolute.to_string(),
         None if folder.is_empty() => target.to_string(),
         None => format!("{folder}/{target}"),
     };
-    let path = percent_decode(&normalise(&joined)?);
-    Some(if target.ends_with('/') && !path.is_empty() {
-        format!("{path}/")
-    } else {
-        path
-    })
+    Some((target, percent_decode(&normalise(&joined)?)))
 }
 
 /// Output files reached from `index.html` by following `href` and form
@@ -648,13 +655,7 @@ fn local_output_file(output: &Output, folder: &str, link: &str) -> Option<String
     if link.starts_with('#') || link.starts_with("//") || lower.contains(':') {
         return None;
     }
-    let target = link.split(['#', '?']).next()?;
-    let joined = match target.strip_prefix('/') {
-        Some(absolute) => absolute.to_string(),
-        None if folder.is_empty() => target.to_string(),
-        None => format!("{folder}/{target}"),
-    };
-    let path = percent_decode(&normalise(&joined)?);
+    let (target, path) = site_path_of(folder, link)?;
     let candidates = if path.is_empty() {
         vec!["index.html".to_string()]
     } else if target.ends_with('/') || target.is_empty() {
