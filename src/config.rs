@@ -406,12 +406,16 @@ mod tests {
         let config = Config::parse("title = \"x\"\n[check]\nmax_figure_age_years = 3\n").unwrap();
         assert_eq!(config.check.max_figure_age_years, Some(3));
         for (value, message) in [
-            ("0", "`[check] max_figure_age_years` is 0: it must be a whole number of years from 1 to 100 (leave it out to check no age)"),
+            (
+                "0",
+                "`[check] max_figure_age_years` is 0: it must be a whole number of years from 1 to 100 (leave it out to check no age)",
+            ),
             ("\"3y\"", "invalid type: string \"3y\", expected i64"),
         ] {
-            let errors =
-                Config::parse(&format!("title = \"x\"\n[check]\nmax_figure_age_years = {value}\n"))
-                    .unwrap_err();
+            let errors = Config::parse(&format!(
+                "title = \"x\"\n[check]\nmax_figure_age_years = {value}\n"
+            ))
+            .unwrap_err();
             assert_eq!((errors[0].line, errors[0].message.as_str()), (3, message));
         }
     }

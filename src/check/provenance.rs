@@ -105,7 +105,11 @@ pub fn period_year(period: &str) -> Option<i16> {
     let bytes = period.as_bytes();
     let mut start = 0;
     while start < bytes.len() {
-        let end = start + bytes[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
         if end - start == 4 {
             let year: i16 = period[start..end].parse().ok()?;
             if (1800..=2200).contains(&year) {
@@ -366,7 +370,13 @@ pub fn check(site: &Site, output: Option<&Output>, today: Date) -> Vec<Diagnosti
                 .entry(finding.file.clone())
                 .or_insert_with(|| crate::fs::read_to_string(&site.root.join(&display)).ok());
             let diagnostic = Diagnostic::warning(&display, finding.code, finding.message);
-            place(diagnostic, text.as_deref(), &finding.file, &finding.key, finding.field)
+            place(
+                diagnostic,
+                text.as_deref(),
+                &finding.file,
+                &finding.key,
+                finding.field,
+            )
         })
         .collect();
     if let Some(output) = output {

@@ -14,6 +14,7 @@ mod json_ld;
 mod lists;
 mod new;
 mod output_folder;
+mod provenance;
 mod rebuild;
 mod schema;
 mod search;

@@ -165,7 +165,10 @@ fn figures_are_found_in_output_by_their_html() {
     };
     let mut output = Output::default();
     for (file, body) in [
-        ("both/index.html", format!("<p>{} and {}</p>", html("a"), html("b"))),
+        (
+            "both/index.html",
+            format!("<p>{} and {}</p>", html("a"), html("b")),
+        ),
         ("one/index.html", format!("<td>{}</td>", html("a"))),
         ("none/index.html", "<p>$1</p>".to_string()),
     ] {
