@@ -268,17 +268,13 @@ pub fn shown_figures<'f>(
     let shown = |html: &str| -> Vec<&'f Figure<'f>> {
         let mut found: Vec<&Figure<'_>> = Vec::new();
         for span in fact_spans(html) {
-            match by_html.get(span).map(Vec::as_slice) {
-                Some([one, rest @ ..])
-                    if rest
-                        .iter()
-                        .all(|o| (o.series, o.period) == (one.series, one.period)) =>
-                {
-                    if !found.contains(one) {
-                        found.push(one);
-                    }
-                }
-                _ => {}
+            if let Some([one, rest @ ..]) = by_html.get(span).map(Vec::as_slice)
+                && rest
+                    .iter()
+                    .all(|o| (o.series, o.period) == (one.series, one.period))
+                && !found.contains(one)
+            {
+                found.push(one);
             }
         }
         found
