@@ -6,7 +6,10 @@
 //! - pages and sections that no link reaches from the home page (warning);
 //! - descriptions missing or longer than 160 characters (warning);
 //! - placeholders left by `medsite new` (`TODO: ...`): a warning in a
-//!   build, an error here.
+//!   build, an error here;
+//! - figures too old, one series in several editions side by side, and
+//!   secondary sources where a primary is on record (warnings, in
+//!   [`provenance`]).
 //!
 //! The site is rendered in memory like a build, so checks see what a reader
 //! would: the ids and links that templates add count as much as Markdown's.
@@ -32,17 +35,22 @@ use crate::locate::{self, Segment};
 use crate::markdown::Rendered;
 use crate::render::{Content, Output};
 
+pub mod provenance;
+
 /// Longest description, in characters, before search engines cut it.
 pub const DESCRIPTION_LIMIT: usize = 160;
 
 /// Options of `medsite check`, free of any CLI library.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub root: PathBuf,
     /// Check pages marked `draft: true` too.
     pub drafts: bool,
     /// Warnings make the check fail.
     pub deny_warnings: bool,
+    /// The date figures' ages are measured on: today, or the date of
+    /// `SOURCE_DATE_EPOCH` (see [`crate::new::today`]).
+    pub today: jiff::civil::Date,
 }
 
 /// Everything a check found.
@@ -151,6 +159,7 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
         Err(other) => return Err(other),
     };
     found.extend(check_site(&site, output.as_ref()));
+    found.extend(provenance::check(&site, output.as_ref(), options.today));
     if let Some(output) = &output {
         found.extend(check_template_links(&site, &templates, output));
     }

@@ -100,6 +100,7 @@ impl CheckArgs {
             root: self.root,
             drafts: self.drafts,
             deny_warnings: self.deny_warnings,
+            today: medsite::new::today(),
         }
     }
 }

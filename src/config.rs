@@ -42,7 +42,23 @@ struct RawConfig {
     data: BTreeMap<String, DataSettings>,
     #[serde(default)]
     extra: toml::Table,
+    #[serde(default)]
+    check: CheckSettings,
 }
+
+/// `[check]` in site.toml: settings of `medsite check`'s rules over
+/// provenance (see `docs/data.md`).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSettings {
+    /// A figure older than this many years (the current year minus the
+    /// year of its period, or of its source's `accessed` date) is a
+    /// warning; `None` checks no age.
+    pub max_figure_age_years: Option<i64>,
+}
+
+/// Most years `max_figure_age_years` may be: a larger number is a typo.
+pub const MAX_FIGURE_AGE_LIMIT: i64 = 100;
 
 /// `[markdown]` in site.toml.
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -137,6 +153,8 @@ pub struct Config {
     pub data: BTreeMap<String, DataSettings>,
     /// `[extra]`: the site's own settings for its templates (`site.extra`).
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// `[check]`: settings of `medsite check`.
+    pub check: CheckSettings,
 }
 
 impl Config {
@@ -226,6 +244,17 @@ impl Config {
                 ),
             ));
         }
+        if let Some(years) = raw.check.max_figure_age_years
+            && !(1..=MAX_FIGURE_AGE_LIMIT).contains(&years)
+        {
+            problems.push(at_key(
+                text,
+                &locate::keys(&["check", "max_figure_age_years"]),
+                format!(
+                    "`[check] max_figure_age_years` is {years}: it must be a whole number of years from 1 to {MAX_FIGURE_AGE_LIMIT} (leave it out to check no age)"
+                ),
+            ));
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -254,6 +283,7 @@ impl Config {
                 .into_iter()
                 .map(|(key, value)| (key, toml_to_json(value)))
                 .collect(),
+            check: raw.check,
         })
     }
 
@@ -410,6 +440,25 @@ mod tests {
             serde_json::Value::Object(config.extra),
             serde_json::json!({"author": "Ada", "since": "1979-05-27", "social": {"links": [1, 2.5, true]}})
         );
+    }
+
+    #[test]
+    fn max_figure_age_is_a_number_of_years_refused_at_its_line_otherwise() {
+        let config = Config::parse("title = \"x\"\n[check]\nmax_figure_age_years = 3\n").unwrap();
+        assert_eq!(config.check.max_figure_age_years, Some(3));
+        for (value, message) in [
+            (
+                "0",
+                "`[check] max_figure_age_years` is 0: it must be a whole number of years from 1 to 100 (leave it out to check no age)",
+            ),
+            ("\"3y\"", "invalid type: string \"3y\", expected i64"),
+        ] {
+            let errors = Config::parse(&format!(
+                "title = \"x\"\n[check]\nmax_figure_age_years = {value}\n"
+            ))
+            .unwrap_err();
+            assert_eq!((errors[0].line, errors[0].message.as_str()), (3, message));
+        }
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn run(options: &InitOptions) -> Result<Initialized, Failure> {
             existing.join(", ")
         )));
     }
-    let date = crate::new::today();
+    let date = crate::new::today().to_string();
     let mut files = Vec::new();
     for (path, text) in FILES {
         let target = dir.join(path);

@@ -103,7 +103,7 @@ pub fn run(options: &NewOptions) -> Result<Created, Failure> {
     }
 
     let (archetype, template) = find_archetype(root, config.theme.as_deref(), section)?;
-    let date = today();
+    let date = today().to_string();
     let mut text = fill(&template, &options.title, &slug, section, &date);
     let value = parse_front_matter(&archetype, &text)?;
     let schema = match config.sections.get(section).and_then(|s| s.schema.as_ref()) {
@@ -215,15 +215,15 @@ fn parse_front_matter(archetype: &str, text: &str) -> Result<Value, Failure> {
 }
 
 /// Today's date, or the date of `SOURCE_DATE_EPOCH` when it is set, for
-/// reproducible output.
-pub(crate) fn today() -> String {
+/// reproducible output: `new` dates pages with it, and `check` measures
+/// the age of figures from it.
+pub fn today() -> jiff::civil::Date {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|seconds| seconds.trim().parse::<i64>().ok())
         .and_then(|seconds| jiff::Timestamp::from_second(seconds).ok())
         .map(|time| time.to_zoned(jiff::tz::TimeZone::UTC).date())
         .unwrap_or_else(|| jiff::Zoned::now().date())
-        .to_string()
 }
 
 /// Follows a local `$ref` (`#/$defs/x`).

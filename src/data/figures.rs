@@ -84,7 +84,7 @@ pub fn register(tera: &mut Tera, data: &DataFiles) {
 }
 
 /// A figure as templates see it: its own fields, plus `display` and `html`.
-fn fact(figure: &Value) -> Value {
+pub fn fact(figure: &Value) -> Value {
     let mut fact = figure.as_object().cloned().unwrap_or_default();
     let text = |name: &str| {
         fact.get(name)

@@ -88,6 +88,23 @@ impl DataFiles {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &DataFile)> {
         self.files.iter().map(|(path, file)| (path.as_str(), file))
     }
+
+    /// Figures files with these values, for unit tests.
+    #[cfg(test)]
+    pub fn for_test<'a>(figures: impl IntoIterator<Item = (&'a str, Value)>) -> DataFiles {
+        let files = figures
+            .into_iter()
+            .map(|(path, value)| {
+                let file = DataFile {
+                    value,
+                    columns: Vec::new(),
+                    figures: true,
+                };
+                (path.to_string(), file)
+            })
+            .collect();
+        DataFiles { files }
+    }
 }
 
 /// Reads, parses and checks every file in `<root>/data/`; all problems

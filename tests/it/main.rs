@@ -15,6 +15,7 @@ mod json_ld;
 mod lists;
 mod new;
 mod output_folder;
+mod provenance;
 mod rebuild;
 mod release;
 mod schema;
