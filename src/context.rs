@@ -400,6 +400,9 @@ pub fn paginator_view<'a>(
 pub struct Summaries<'a> {
     site: &'a Site,
     values: Vec<OnceLock<Value>>,
+    /// Each page's HTML as feeds carry it, made once however many feeds
+    /// (home, section, terms) list the page.
+    feed_contents: Vec<OnceLock<String>>,
 }
 
 impl<'a> Summaries<'a> {
@@ -407,7 +410,15 @@ impl<'a> Summaries<'a> {
         Summaries {
             site,
             values: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
+            feed_contents: (0..site.pages.len()).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// Page `index`'s HTML for a feed entry (see [`crate::feed`]).
+    pub fn feed_content(&self, index: usize) -> String {
+        self.feed_contents[index]
+            .get_or_init(|| crate::feed::entry_content(self.site, &self.site.pages[index]))
+            .clone()
     }
 
     /// The summary of page `index`.

@@ -41,7 +41,14 @@ pub struct Feed {
 
 /// The feed of the list at site path `path` (`` for the home page):
 /// the first `feed_limit` of `pages`, which are newest first.
-pub fn feed(site: &Site, pages: &[usize], title: String, subtitle: &str, path: &str) -> Feed {
+pub fn feed(
+    site: &Site,
+    summaries: &crate::context::Summaries<'_>,
+    pages: &[usize],
+    title: String,
+    subtitle: &str,
+    path: &str,
+) -> Feed {
     // Without a base URL, links are relative to the feed's own folder,
     // against which a reader resolves them.
     let url = |target: &str| {
@@ -70,7 +77,7 @@ pub fn feed(site: &Site, pages: &[usize], title: String, subtitle: &str, path: &
                 published,
                 updated,
                 summary: page.front.description.clone().unwrap_or_default(),
-                content: entry_content(site, page),
+                content: summaries.feed_content(i),
             }
         })
         .collect();
@@ -107,7 +114,7 @@ fn atom_time(written: Option<&str>, date: Option<jiff::civil::Date>) -> String {
 
 /// The page's HTML for a feed entry: with a base URL, every link made
 /// absolute against the page's permalink.
-fn entry_content(site: &Site, page: &Page) -> String {
+pub fn entry_content(site: &Site, page: &Page) -> String {
     let html = &page.rendered.html;
     let Some(base) = site
         .permalink(&page.path)

@@ -122,7 +122,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             let pages = site.newest_first(section.pages.iter().copied());
             ctx.insert(
                 "feed",
-                &feed::feed(site, &pages, title, subtitle, &section.path),
+                &feed::feed(site, summaries, &pages, title, subtitle, &section.path),
             );
         }
         Target::TermFeed(i, t) => {
@@ -136,7 +136,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             let description = &site.config.description;
             ctx.insert(
                 "feed",
-                &feed::feed(site, &pages, title, description, &term.path),
+                &feed::feed(site, summaries, &pages, title, description, &term.path),
             );
         }
         Target::Alias(i, _) => {
@@ -149,6 +149,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             "feed",
             &feed::feed(
                 site,
+                summaries,
                 &site.pages_by_date(),
                 site.config.title.clone(),
                 &site.config.description,
