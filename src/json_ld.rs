@@ -17,11 +17,28 @@ pub const FILTER: &str = "json_encode";
 
 /// Registers [`FILTER`] on `tera`.
 pub fn register(tera: &mut Tera) {
-    tera.register_filter(FILTER, |value: tera::Value, _: Kwargs, _: &State| {
-        let json = serde_json::to_value(&value)
+    tera.register_filter(FILTER, |value: tera::Value, kwargs: Kwargs, _: &State| {
+        let mut json = serde_json::to_value(&value)
             .map_err(|error| tera::Error::message(format!("{FILTER}: {error}")))?;
+        // `skip_null=true` leaves out map entries whose value is `none`, so
+        // a template can write `"url": c.body_url or none` for an optional key.
+        if kwargs.get::<bool>("skip_null")?.unwrap_or(false) {
+            drop_nulls(&mut json);
+        }
         Ok::<_, tera::Error>(tera::Value::safe_string(&script_safe(&json)))
     });
+}
+
+/// Removes every map entry whose value is `null`, at any depth.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// `value` as compact JSON that can stand inside `<script>`: `<`, `>` and
@@ -96,5 +113,12 @@ mod tests {
         let text = super::script_safe(&value);
         assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
         assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn drop_nulls_removes_null_entries_at_any_depth() {
+        let mut value = json!({"a": null, "b": [{"c": null, "d": 1}]});
+        super::drop_nulls(&mut value);
+        assert_eq!(value, json!({"b": [{"d": 1}]}));
     }
 }
