@@ -75,7 +75,7 @@ pub struct PageView<'a> {
     pub weight: Option<i64>,
     pub taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
-    pub json_ld: String,
+    pub json_ld: serde_json::Value,
     pub ancestors: Vec<Crumb<'a>>,
     pub previous: Option<Crumb<'a>>,
     pub next: Option<Crumb<'a>>,

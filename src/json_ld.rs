@@ -1,14 +1,63 @@
-//! Structured data (schema.org JSON-LD) for pages, built from front matter
-//! only: an `Article` (with an `Occupation` as its main entity when the
-//! page's `extra` describes one) and a `BreadcrumbList`. A figure missing
-//! from front matter is simply not emitted.
+//! Structured data (schema.org JSON-LD) that any page has: an `Article`
+//! (headline, description, dates, language, URL) and a `BreadcrumbList`,
+//! given to templates as `page.json_ld`, a value, not text. The engine
+//! knows no site's field names: a theme that describes more (the careers
+//! theme's `Occupation`, from its data files) adds to this value in its
+//! template and writes it with the `json_encode` filter, which is the one
+//! place that makes JSON safe inside `<script>`.
 
 use serde_json::{Map, Value, json};
+use tera::{Kwargs, State, Tera};
 
 use crate::content::{Page, Site};
 
-/// The JSON-LD for a page, safe to place inside `<script>`.
-pub fn for_page(site: &Site, page: &Page) -> String {
+/// The filter that writes a template value as JSON for a
+/// `<script type="application/ld+json">` element.
+pub const FILTER: &str = "json_encode";
+
+/// Registers [`FILTER`] on `tera`.
+pub fn register(tera: &mut Tera) {
+    tera.register_filter(FILTER, |value: tera::Value, kwargs: Kwargs, _: &State| {
+        let mut json = serde_json::to_value(&value)
+            .map_err(|error| tera::Error::message(format!("{FILTER}: {error}")))?;
+        // `skip_null=true` leaves out map entries whose value is `none`, so
+        // a template can write `"url": c.body_url or none` for an optional key.
+        if kwargs.get::<bool>("skip_null")?.unwrap_or(false) {
+            drop_nulls(&mut json);
+        }
+        Ok::<_, tera::Error>(tera::Value::safe_string(&script_safe(&json)))
+    });
+}
+
+/// Removes every map entry whose value is `null`, at any depth.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+/// `value` as compact JSON that can stand inside `<script>`: `<`, `>` and
+/// `&` are written as `\u003c`, `\u003e`, `\u0026` (the same characters
+/// to a JSON parser), so neither `</script>` nor `<!--` can end or confuse
+/// the element, and U+2028/U+2029 are escaped for older JavaScript parsers.
+pub fn script_safe(value: &Value) -> String {
+    serde_json::to_string(value)
+        .expect("a JSON value always serializes")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// The generic JSON-LD graph of a page: `{"@context", "@graph": [Article,
+/// BreadcrumbList]}`. Templates write it with `| json_encode`.
+pub fn for_page(site: &Site, page: &Page) -> Value {
     let mut article = Map::new();
     article.insert("@type".into(), json!("Article"));
     article.insert("headline".into(), json!(page.title));
@@ -24,9 +73,6 @@ pub fn for_page(site: &Site, page: &Page) -> String {
     article.insert("inLanguage".into(), json!(site.config.language));
     if let Some(url) = site.permalink(&page.path) {
         article.insert("url".into(), json!(url));
-    }
-    if let Some(occupation) = occupation(&page.front.extra) {
-        article.insert("mainEntity".into(), occupation);
     }
 
     let mut crumbs = Vec::new();
@@ -48,98 +94,34 @@ pub fn for_page(site: &Site, page: &Page) -> String {
         }
         crumbs.push(Value::Object(item));
     }
-    let graph = json!({
+    json!({
         "@context": "https://schema.org",
         "@graph": [
             Value::Object(article),
             {"@type": "BreadcrumbList", "itemListElement": crumbs},
         ],
-    });
-    // `</script>` or `<!--` inside a string would end or confuse the
-    // script element; `\u003c` is the same character to a JSON parser.
-    serde_json::to_string(&graph)
-        .expect("a JSON value always serializes")
-        .replace('<', "\\u003c")
+    })
 }
 
-/// A schema.org `Occupation` from a career page's `extra`, or `None` when
-/// the page does not describe one (no `us_title`).
-fn occupation(extra: &Map<String, Value>) -> Option<Value> {
-    let name = extra.get("us_title")?.as_str()?;
-    let mut occupation = Map::new();
-    occupation.insert("@type".into(), json!("Occupation"));
-    occupation.insert("name".into(), json!(name));
-    occupation.insert(
-        "occupationLocation".into(),
-        json!({"@type": "Country", "name": "US"}),
-    );
-    if let Some(code) = extra.get("soc_code").and_then(Value::as_str) {
-        occupation.insert(
-            "occupationalCategory".into(),
-            json!({
-                "@type": "CategoryCode",
-                "codeValue": code,
-                "name": name,
-                "inCodeSet": {
-                    "@type": "CategoryCodeSet",
-                    "name": "Standard Occupational Classification (SOC) 2018",
-                    "url": "https://www.bls.gov/soc/"
-                }
-            }),
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn script_safe_json_cannot_close_the_script_and_parses_back() {
+        let value = json!({"name": "</script><!-- a & b \u{2028}"});
+        let text = super::script_safe(&value);
+        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            value
         );
     }
-    if let Some(education) = extra.get("entry_education").and_then(Value::as_str) {
-        occupation.insert("educationRequirements".into(), json!(education));
+
+    #[test]
+    fn drop_nulls_removes_null_entries_at_any_depth() {
+        let mut value = json!({"a": null, "b": [{"c": null, "d": 1}]});
+        super::drop_nulls(&mut value);
+        assert_eq!(value, json!({"b": [{"d": 1}]}));
     }
-    if let Some(credentials) = extra.get("credentials").and_then(Value::as_array) {
-        let qualifications: Vec<Value> = credentials
-            .iter()
-            .filter_map(|credential| {
-                let name = credential.get("name")?.as_str()?;
-                let abbr = credential.get("abbr").and_then(Value::as_str);
-                let mut item = Map::new();
-                item.insert("@type".into(), json!("EducationalOccupationalCredential"));
-                item.insert(
-                    "name".into(),
-                    json!(match abbr {
-                        Some(abbr) => format!("{name} ({abbr})"),
-                        None => name.to_string(),
-                    }),
-                );
-                if let Some(kind) = credential.get("kind").and_then(Value::as_str) {
-                    item.insert("credentialCategory".into(), json!(kind));
-                }
-                if let Some(body) = credential.get("body").and_then(Value::as_str) {
-                    let mut organisation = Map::new();
-                    organisation.insert("@type".into(), json!("Organization"));
-                    organisation.insert("name".into(), json!(body));
-                    if let Some(url) = credential.get("body_url").and_then(Value::as_str) {
-                        organisation.insert("url".into(), json!(url));
-                    }
-                    item.insert("recognizedBy".into(), Value::Object(organisation));
-                }
-                Some(Value::Object(item))
-            })
-            .collect();
-        if !qualifications.is_empty() {
-            occupation.insert("qualifications".into(), Value::Array(qualifications));
-        }
-    }
-    let pay = extra.get("stats").and_then(|s| s.get("median_pay"));
-    if let Some(usd) = pay.and_then(|p| p.get("usd")).and_then(Value::as_i64) {
-        let pay = pay.expect("checked above");
-        let mut salary = Map::new();
-        salary.insert("@type".into(), json!("MonetaryAmountDistribution"));
-        salary.insert("currency".into(), json!("USD"));
-        salary.insert("duration".into(), json!("P1Y"));
-        salary.insert("median".into(), json!(usd));
-        if let Some(reference) = pay.get("ref").and_then(Value::as_str) {
-            salary.insert(
-                "name".into(),
-                json!(format!("Median annual pay, {reference}")),
-            );
-        }
-        occupation.insert("estimatedSalary".into(), Value::Object(salary));
-    }
-    Some(Value::Object(occupation))
 }

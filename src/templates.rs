@@ -281,6 +281,7 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("thousands", |value: i64, _: Kwargs, _: &State| {
         thousands(value)
     });
+    crate::json_ld::register(tera);
     // Tera checks at load time that every function a template calls exists;
     // `render` replaces this with one that knows the site's sections.
     tera.register_function(

@@ -133,3 +133,129 @@ fn internal_links_resolve_from_the_domain_root_and_from_a_sub_path() {
         Vec::<String>::new()
     );
 }
+
+/// Issue 12: every pay, employment and growth figure lives once, in
+/// `data/`; content only calls a component (`:figure{key=...}`) for it.
+/// Scans every Markdown file of `content/` (front matter too), outside code
+/// and component calls, for dollar amounts (`$48,300`), percentages (`7%`,
+/// `6.4%`; "the lowest-paid 10%" and "the top 10%" name percentiles, not
+/// figures) and counts of jobs, openings, workers or people employed.
+#[test]
+fn no_pay_employment_or_growth_figure_is_typed_in_content() {
+    let mut typed = Vec::new();
+    for entry in walkdir::WalkDir::new(crate::support::repo().join("content")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let prose = without_code_and_components(&text);
+        for (line_index, line) in prose.lines().enumerate() {
+            for figure in figures_in(line) {
+                typed.push(format!(
+                    "{}:{}: {figure}",
+                    entry.path().display(),
+                    line_index + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        typed.is_empty(),
+        "figures typed outside a component:\n{}",
+        typed.join("\n")
+    );
+}
+
+/// The text with fenced code blocks, code spans and `:name{...}` calls
+/// blanked (line breaks kept, so line numbers stay true).
+fn without_code_and_components(text: &str) -> String {
+    let mut out = String::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
+            fenced = !fenced;
+            out.push('\n');
+            continue;
+        }
+        if fenced {
+            out.push('\n');
+            continue;
+        }
+        let mut in_span = false;
+        let mut in_call = false;
+        let chars: Vec<char> = line.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            if c == '`' {
+                in_span = !in_span;
+            } else if !in_span
+                && !in_call
+                && c == ':'
+                && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())
+            {
+                let rest: String = chars[i + 1..].iter().collect();
+                let name_end =
+                    rest.find(|n: char| !(n.is_ascii_alphanumeric() || n == '_' || n == '-'));
+                if name_end.is_some_and(|end| rest[end..].starts_with('{')) {
+                    in_call = true;
+                }
+            } else if in_call && c == '}' {
+                in_call = false;
+            } else if !in_span && !in_call {
+                out.push(c);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Dollar amounts, percentages and counts of jobs in one line of prose.
+fn figures_in(line: &str) -> Vec<String> {
+    let bytes = line.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let dollar = bytes[i] == b'$';
+        let start = if dollar { i + 1 } else { i };
+        let starts_number = bytes.get(start).is_some_and(u8::is_ascii_digit)
+            && (dollar
+                || i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || bytes[i - 1] == b'.'
+                    || bytes[i - 1] == b','));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_digit()
+                || ((bytes[end] == b',' || bytes[end] == b'.')
+                    && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            end += 1;
+        }
+        let number = &line[start..end];
+        let after = &line[end..];
+        let before = &line[..i];
+        let percentile = before.ends_with("lowest-paid ") || before.ends_with("top ");
+        let count = number.contains(',')
+            && [" jobs", " more jobs", " openings", " workers", " employed"]
+                .iter()
+                .any(|word| after.starts_with(word));
+        if dollar || (after.starts_with('%') && !percentile) || count {
+            found.push(line[i..end + usize::from(after.starts_with('%'))].to_string());
+        }
+        i = end.max(i + 1);
+    }
+    found
+}
+
+#[test]
+fn the_figure_scan_finds_typed_figures_and_skips_calls_and_code() {
+    let text = "Pay $48,300 and 7% growth, 221,600 jobs.\n`$1,000` :figure{key=\"a.b\"} the top 10% of 3,000 hours\n```\n$2,000\n```\n";
+    let prose = without_code_and_components(text);
+    let found: Vec<String> = prose.lines().flat_map(figures_in).collect();
+    assert_eq!(found, ["$48,300", "7%", "221,600"]);
+}

@@ -1,6 +1,10 @@
 //! The careers site's structured data, parsed from the built pages: every
 //! career page carries an `Article` whose `mainEntity` is an `Occupation`,
-//! and a `BreadcrumbList`; values come from front matter only.
+//! and a `BreadcrumbList`. The engine writes only the generic `Article` and
+//! `BreadcrumbList`; the careers theme (career.html) adds the `Occupation`
+//! from the data files, so every value is checked against them: titles and
+//! codes from front matter, credentials from `data/training.yaml`, the
+//! median pay from `data/figures/<career>.yaml`.
 
 use serde_json::Value;
 
@@ -14,6 +18,15 @@ fn json_ld(html: &str) -> Vec<Value> {
         .select(&selector)
         .map(|script| serde_json::from_str(&script.inner_html()).expect("JSON-LD parses"))
         .collect()
+}
+
+/// A data file of the careers site, as medsite reads it.
+pub fn data_file(path: &str) -> Value {
+    let text = std::fs::read_to_string(repo().join("data").join(path)).unwrap();
+    let format = medsite::data::DataFormat::of(path).unwrap();
+    medsite::data::parse(path, &text, format, None)
+        .unwrap_or_else(|errors| panic!("{path}: {errors:?}"))
+        .value
 }
 
 fn front_matter(career: &str) -> Value {
@@ -65,7 +78,9 @@ fn every_career_page_has_an_article_about_an_occupation_and_breadcrumbs() {
             "{career}"
         );
 
-        let credentials = extra["credentials"].as_array().unwrap();
+        let training = &data_file("training.yaml")[career];
+        let figures = data_file(&format!("figures/{career}.yaml"));
+        let credentials = training["credentials"].as_array().unwrap();
         match occupation.get("qualifications") {
             Some(qualifications) => {
                 let qualifications = qualifications.as_array().unwrap();
@@ -87,13 +102,20 @@ fn every_career_page_has_an_article_about_an_occupation_and_breadcrumbs() {
             ),
         }
 
-        match extra.pointer("/stats/median_pay/usd") {
+        match figures.pointer("/median_pay/value") {
             Some(usd) => {
                 let salary = &occupation["estimatedSalary"];
                 assert_eq!(salary["@type"], "MonetaryAmountDistribution", "{career}");
                 assert_eq!(salary["duration"], "P1Y", "{career}");
                 assert_eq!(salary["currency"], "USD", "{career}");
                 assert_eq!(salary["median"], *usd, "{career}");
+                let pay = &figures["median_pay"];
+                let reference = pay.get("note").unwrap_or(&pay["period"]);
+                assert_eq!(
+                    salary["name"],
+                    format!("Median annual pay, {}", reference.as_str().unwrap()),
+                    "{career}: the pay's name gives its edition"
+                );
             }
             None => assert!(
                 occupation.get("estimatedSalary").is_none(),
@@ -146,4 +168,21 @@ fn dialysis_has_no_soc_code_and_no_pay_and_emt_has_both() {
     assert_eq!(emt["occupationalCategory"]["codeValue"], "29-2042");
     assert_eq!(emt["estimatedSalary"]["median"], 38930);
     assert_eq!(emt["estimatedSalary"]["duration"], "P1Y");
+}
+
+/// `</script>` in a value could end the script element early: the theme's
+/// `json_encode` writes `<` as `\u003c`, and nothing is left `null`.
+#[test]
+fn career_json_ld_is_script_safe_and_has_no_nulls() {
+    let out = build_careers(None);
+    let dist = out.path().join("dist");
+    for career in CAREERS {
+        let html =
+            std::fs::read_to_string(dist.join(format!("careers/{career}/index.html"))).unwrap();
+        let start = html.find(r#"<script type="application/ld+json">"#).unwrap();
+        let body = &html[start + 35..];
+        let body = &body[..body.find("</script>").unwrap()];
+        assert!(!body.contains('<'), "{career}");
+        assert!(!body.contains("null"), "{career}: {body}");
+    }
 }

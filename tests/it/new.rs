@@ -4,10 +4,10 @@
 use crate::golden::SOURCE_DATE_EPOCH;
 use crate::support::{TempSite, copy_tree, medsite, read_tree, repo, stderr};
 
-/// A copy of the careers site (content, theme, schema, archetype).
+/// A copy of the careers site (content, data, theme, schema, archetype).
 fn careers_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for folder in ["content", "themes", "schemas", "archetypes"] {
+    for folder in ["content", "data", "themes", "schemas", "archetypes"] {
         copy_tree(&repo().join(folder), &dir.path().join(folder));
     }
     std::fs::copy(repo().join("site.toml"), dir.path().join("site.toml")).unwrap();
@@ -30,7 +30,7 @@ fn new_career_is_written_from_the_careers_archetype() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
-        "Created content/careers/respiratory-therapist.md from archetypes/careers.md: replace its 13 placeholders (`TODO: ...`), then run `medsite check`\n"
+        "Created content/careers/respiratory-therapist.md from archetypes/careers.md: replace its 9 placeholders (`TODO: ...`), then run `medsite check`\n"
     );
     let written =
         std::fs::read_to_string(site.path().join("content/careers/respiratory-therapist.md"))
@@ -87,11 +87,10 @@ fn check_refuses_the_placeholders_of_a_new_career_and_build_refuses_its_figures(
         .collect();
     // Text placeholders are check errors; years, URLs and booleans are
     // refused by the schema itself, so no figure can slip through.
-    assert_eq!(placeholders, 7, "{codes:#?}");
+    assert_eq!(placeholders, 4, "{codes:#?}");
     assert_eq!(
         schema,
         [
-            "extra.credentials[0].body_url",
             "extra.entry_education_source.url",
             "extra.entry_education_source.year",
             "extra.sources[0].primary",
@@ -106,7 +105,7 @@ fn check_refuses_the_placeholders_of_a_new_career_and_build_refuses_its_figures(
         .unwrap();
     assert_eq!(build.status.code(), Some(1));
     assert!(
-        stderr(&build).ends_with("error: build failed with 6 errors\n"),
+        stderr(&build).ends_with("error: build failed with 5 errors\n"),
         "{}",
         stderr(&build)
     );
