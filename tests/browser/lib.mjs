@@ -50,6 +50,25 @@ export async function launchBrowser() {
 }
 
 /**
+ * The three browser contexts the site checks use, on the site at `url`:
+ * desktop (1280x800), mobile (375x812, touch) and desktop in dark mode.
+ */
+export async function siteContexts(browser, url) {
+  return {
+    desktop: await browser.newContext({ viewport: DESKTOP, baseURL: url }),
+    mobile: await browser.newContext({ viewport: MOBILE, baseURL: url, isMobile: true, hasTouch: true }),
+    dark: await browser.newContext({ viewport: DESKTOP, baseURL: url, colorScheme: 'dark' }),
+  };
+}
+
+/** Opens `urlPath` in a recording page (below) and waits for its load event. */
+export async function openPath(context, urlPath) {
+  const { page, problems } = await openRecordingPage(context);
+  const response = await page.goto(urlPath, { waitUntil: 'load' });
+  return { page, problems, response };
+}
+
+/**
  * Opens a new page in `context` that records everything that went wrong while
  * loading: JS exceptions, console errors, failed requests and subresources
  * answered with an HTTP error. `problems` is filled as the page runs.

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve } from './server.mjs';
 import {
-  dirFromEnv, listPages, launchBrowser, openRecordingPage, axeViolations,
+  dirFromEnv, listPages, launchBrowser, openPath, siteContexts, axeViolations,
   horizontalOverflow, mainNavVisibleInPrint, DESKTOP, MOBILE, MAIN_NAV,
 } from './lib.mjs';
 
@@ -28,9 +28,7 @@ let dark; // browser context at 1280x800 with prefers-color-scheme: dark
 before(async () => {
   server = await serve(SITE);
   browser = await launchBrowser();
-  desktop = await browser.newContext({ viewport: DESKTOP, baseURL: server.url });
-  mobile = await browser.newContext({ viewport: MOBILE, baseURL: server.url, isMobile: true, hasTouch: true });
-  dark = await browser.newContext({ viewport: DESKTOP, baseURL: server.url, colorScheme: 'dark' });
+  ({ desktop, mobile, dark } = await siteContexts(browser, server.url));
 });
 
 after(async () => {
@@ -38,11 +36,7 @@ after(async () => {
   await server?.close();
 });
 
-async function open(context, urlPath) {
-  const { page, problems } = await openRecordingPage(context);
-  const response = await page.goto(urlPath, { waitUntil: 'load' });
-  return { page, problems, response };
-}
+const open = openPath;
 
 test('the site has the pages these checks expect', () => {
   const urls = PAGES.map((p) => p.urlPath);
