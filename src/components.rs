@@ -65,13 +65,17 @@ pub fn extract(markdown: &str) -> (String, Vec<Call>, Vec<Malformed>) {
     if !markdown.contains(":") || !markdown.contains('{') {
         return (markdown.to_string(), Vec::new(), Vec::new());
     }
-    let code = code_ranges(markdown);
+    // A second parse, for the code spans and blocks, only once a call is seen.
+    let mut code: Option<Vec<std::ops::Range<usize>>> = None;
     let mut out = String::with_capacity(markdown.len());
     let (mut calls, mut malformed) = (Vec::new(), Vec::new());
     let mut copied = 0;
     for (at, _) in markdown.match_indices(':') {
-        if at < copied || code.iter().any(|range| range.contains(&at)) || !starts_call(markdown, at)
-        {
+        if at < copied || !starts_call(markdown, at) {
+            continue;
+        }
+        let code = code.get_or_insert_with(|| code_ranges(markdown));
+        if code.iter().any(|range| range.contains(&at)) {
             continue;
         }
         match parse_call(&markdown[at..]) {
