@@ -144,11 +144,14 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
             elapsed: started.elapsed(),
         }
     };
-    let (site, templates, mut found) = match build::load(&options.root, None, &load_options) {
-        Ok(loaded) => loaded,
-        Err(Failure::Content(errors)) => return Ok(report(refuse_placeholders(errors), 0, 0)),
-        Err(other) => return Err(other),
-    };
+    // Images are encoded into the cache that `build` uses, quietly.
+    let progress = crate::progress::Progress::new(true);
+    let (site, templates, mut found) =
+        match build::load(&options.root, None, &load_options, &progress) {
+            Ok(loaded) => loaded,
+            Err(Failure::Content(errors)) => return Ok(report(refuse_placeholders(errors), 0, 0)),
+            Err(other) => return Err(other),
+        };
     found = refuse_placeholders(found);
     let output = match build::render(&site, &templates) {
         Ok(output) => Some(output),

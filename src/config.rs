@@ -44,6 +44,8 @@ struct RawConfig {
     extra: toml::Table,
     #[serde(default)]
     check: CheckSettings,
+    #[serde(default)]
+    images: crate::images::ImageSettings,
 }
 
 /// `[check]` in site.toml: settings of `medsite check`'s rules over
@@ -155,6 +157,8 @@ pub struct Config {
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// `[check]`: settings of `medsite check`.
     pub check: CheckSettings,
+    /// `[images]`: the widths of responsive images (see `docs/images.md`).
+    pub images: crate::images::ImageSettings,
 }
 
 impl Config {
@@ -255,6 +259,13 @@ impl Config {
                 ),
             ));
         }
+        if let Some(problem) = raw.images.problem() {
+            problems.push(at_key(
+                text,
+                &locate::keys(&["images", "widths"]),
+                format!("`[images]`: {problem}"),
+            ));
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -284,6 +295,7 @@ impl Config {
                 .map(|(key, value)| (key, toml_to_json(value)))
                 .collect(),
             check: raw.check,
+            images: raw.images,
         })
     }
 

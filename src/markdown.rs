@@ -94,6 +94,9 @@ pub struct Rendered {
     /// Theme components called from the Markdown; `html` and `summary`
     /// hold a placeholder for each until [`crate::components::expand`].
     pub components: Vec<crate::components::Call>,
+    /// Local images; `html` and `summary` hold a placeholder for each until
+    /// [`crate::images::prepare`].
+    pub images: Vec<crate::images::ImageCall>,
 }
 
 /// A heading being collected: level, explicit id, classes, inner events.
@@ -126,7 +129,11 @@ pub fn render(
     let mut dropping_link = false;
     let mut dropping_image = false;
 
-    for (event, range) in Parser::new_ext(source, self::options()).into_offset_iter() {
+    let mut image_problems = Vec::new();
+    let parser = Parser::new_ext(source, self::options()).into_offset_iter();
+    let images =
+        crate::images::markdown::Images::new(parser, &mut rendered.images, &mut image_problems);
+    for (event, range) in images {
         if dropping_image {
             dropping_image = !matches!(event, Event::End(TagEnd::Image));
             continue;
@@ -153,7 +160,9 @@ pub fn render(
                 continue;
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if options.raw_html != RawHtml::Pass && html.trim() != MORE_MARKER =>
+                if options.raw_html != RawHtml::Pass
+                    && html.trim() != MORE_MARKER
+                    && !crate::images::is_placeholder(html) =>
             {
                 match options.raw_html {
                     RawHtml::Escape => Event::Text(html.clone()),
@@ -244,7 +253,22 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered.html = drop_script_urls(std::mem::take(&mut rendered.html));
     rendered.toc = nest(&flat_headings);
+    add_images(&mut rendered, image_problems);
     rendered
+}
+
+/// Local images are links for `medsite check` too, and their problems
+/// (missing alt text) are the page's.
+fn add_images(rendered: &mut Rendered, problems: Vec<MarkdownProblem>) {
+    rendered.problems.extend(problems);
+    rendered
+        .links
+        .extend(rendered.images.iter().map(|image| Link {
+            offset: image.offset,
+            destination: image.destination.clone(),
+            image: true,
+        }));
+    rendered.links.sort_by_key(|link| link.offset);
 }
 
 /// The opening of a code block: it scrolls, so keyboards must be able to

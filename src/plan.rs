@@ -124,7 +124,8 @@ pub fn plan(site: &Site, fingerprinted: bool) -> (Plan, Vec<Diagnostic>) {
 /// The files copied into the output as they are, in the order they claim
 /// their paths: static files (the theme's and the site's, as `content`
 /// merged them), their fingerprinted copies (when `fingerprinted`, see
-/// [`crate::assets`]), then section assets, then page assets.
+/// [`crate::assets`]), then section assets, then page assets, then the
+/// derived widths of images, from the cache (see [`crate::images`]).
 pub fn copies(site: &Site, fingerprinted: bool) -> impl Iterator<Item = (String, &PathBuf)> {
     let fingerprints = site.static_files.iter().filter_map(move |(path, file)| {
         // A file refused where it is gets no copy to be refused too.
@@ -147,6 +148,11 @@ pub fn copies(site: &Site, fingerprinted: bool) -> impl Iterator<Item = (String,
             site.pages
                 .iter()
                 .flat_map(|p| p.assets.iter().map(|(path, file)| (path.clone(), file))),
+        )
+        .chain(
+            site.images
+                .derived()
+                .map(|(path, file)| (path.clone(), file)),
         )
 }
 

@@ -220,6 +220,19 @@ impl Rebuilder {
             (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
                 site.data = data;
                 build::expand_components(&mut site, &templates)?;
+                let previous = self
+                    .built
+                    .as_ref()
+                    .filter(|_| !pending.everything)
+                    .map(|built| {
+                        let root = &self.options.root;
+                        built.site.images.without(|file| {
+                            let in_site = file.strip_prefix(root).unwrap_or(file);
+                            pending.paths.iter().any(|p| in_site.starts_with(p))
+                        })
+                    });
+                let hidden = crate::progress::Progress::new(true);
+                build::prepare_images(&mut site, &templates, previous.as_ref(), &hidden)?;
                 (site, templates, warnings)
             }
             (site, data, templates) => {
@@ -250,6 +263,7 @@ impl Rebuilder {
                     .flat_map(|function| built.templates.calling(function))
                     .collect(),
                     by_assets: built.templates.calling("asset"),
+                    by_images: built.templates.calling(crate::images::CALL),
                 };
                 affected_jobs(&built.site, &site, &tainted, &plan.jobs)
             }

@@ -62,6 +62,9 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     if !templates.calling(crate::data::figures::FUNCTION).is_empty() {
         crate::data::figures::register(&mut tera, &site.data);
     }
+    if !templates.calling(crate::images::CALL).is_empty() {
+        crate::images::html::register(&mut tera, &site.images, &site.config.images.sizes);
+    }
     if templates.calling("get_section").is_empty() {
         return tera;
     }

@@ -295,6 +295,7 @@ fn register_filters(tera: &mut Tera) {
     for function in [
         crate::data::template::FUNCTION,
         crate::data::figures::FUNCTION,
+        crate::images::FUNCTION,
     ] {
         tera.register_function(
             function,

@@ -155,6 +155,7 @@ impl ContentCache {
             static_files,
             fingerprints,
             data: Default::default(),
+            images: Default::default(),
         })
     }
 }

@@ -227,6 +227,9 @@ impl ContentCache {
             // Components are rendered with the templates: the full path.
             if !rendered.problems.is_empty()
                 || !rendered.rendered.components.is_empty()
+                // Images are read after loading, and own outputs: the full path.
+                || !rendered.rendered.images.is_empty()
+                || !before.images.is_empty()
                 || rendered.rendered.summary != before.summary
             {
                 return None;

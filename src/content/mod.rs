@@ -126,6 +126,8 @@ pub struct Site {
     /// The fingerprints of the `.css` and `.js` files among them, by site
     /// path (see [`crate::assets`]).
     pub fingerprints: BTreeMap<String, crate::assets::Fingerprint>,
+    /// The images shown, made ready after loading (see [`crate::images`]).
+    pub images: Arc<crate::images::Images>,
 }
 
 impl Site {
