@@ -46,7 +46,13 @@ const NO_FEATURE: &str = "this medsite was built without the `images` feature, w
 
 /// Without the feature nothing can be read.
 #[cfg(not(feature = "images"))]
-pub fn probe(_bytes: &[u8]) -> Result<Probe, String> {
+pub fn sniff(_bytes: &[u8]) -> Result<Format, String> {
+    Err(NO_FEATURE.to_string())
+}
+
+/// Without the feature nothing can be read.
+#[cfg(not(feature = "images"))]
+pub fn probe(_bytes: &[u8], _format: Format) -> Result<Probe, String> {
     Err(NO_FEATURE.to_string())
 }
 
@@ -61,7 +67,7 @@ pub fn encode(
 }
 
 #[cfg(feature = "images")]
-pub use with_codecs::{encode, probe};
+pub use with_codecs::{encode, probe, sniff};
 
 #[cfg(feature = "images")]
 mod with_codecs {
@@ -84,7 +90,8 @@ mod with_codecs {
         limits
     }
 
-    fn format_of(bytes: &[u8]) -> Result<Format, String> {
+    /// The format `bytes` are in, from their first bytes.
+    pub fn sniff(bytes: &[u8]) -> Result<Format, String> {
         match image::guess_format(bytes) {
             Ok(ImageFormat::Png) => Ok(Format::Png),
             Ok(ImageFormat::Jpeg) => Ok(Format::Jpeg),
@@ -97,22 +104,27 @@ mod with_codecs {
         }
     }
 
-    fn reader(bytes: &[u8], format: Format) -> ImageReader<Cursor<&[u8]>> {
+    /// A reader of `bytes`; with `sides`, one that refuses large images
+    /// itself (the probe refuses them first, with a clearer message).
+    fn reader(bytes: &[u8], format: Format, sides: bool) -> ImageReader<Cursor<&[u8]>> {
         let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
-        reader.limits(limits());
+        let mut limits = limits();
+        if !sides {
+            (limits.max_image_width, limits.max_image_height) = (None, None);
+        }
+        reader.limits(limits);
         reader
     }
 
-    /// Format, size and animation, from the header only.
-    pub fn probe(bytes: &[u8]) -> Result<Probe, String> {
-        let format = format_of(bytes)?;
-        let mut decoder = reader(bytes, format)
+    /// Size and animation of an image in `format`, from the header only.
+    pub fn probe(bytes: &[u8], format: Format) -> Result<Probe, String> {
+        let mut decoder = reader(bytes, format, false)
             .into_decoder()
-            .map_err(|error| format!("could not be read: {error}"))?;
+            .map_err(|error| cause("read", &error))?;
         let (width, height) = decoder.dimensions();
-        if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        if u64::from(width) * u64::from(height) > MAX_PIXELS || width.max(height) > MAX_SIDE {
             return Err(format!(
-                "is {width} x {height} pixels, more than medsite decodes (at most {} megapixels)",
+                "is {width} x {height} pixels, more than medsite decodes (at most {} megapixels, {MAX_SIDE} pixels a side)",
                 MAX_PIXELS / 1_000_000
             ));
         }
@@ -135,8 +147,18 @@ mod with_codecs {
         })
     }
 
+    /// Why an image could not be read or decoded; a file cut short says so.
+    fn cause(doing: &str, error: &image::ImageError) -> String {
+        match error {
+            image::ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                "is cut short: its data ends before the image does".to_string()
+            }
+            _ => format!("could not be {doing}: {error}"),
+        }
+    }
+
     fn is_animated(bytes: &[u8], format: Format) -> Result<bool, String> {
-        let cause = |error: image::ImageError| format!("could not be read: {error}");
+        let cause = |error: image::ImageError| cause("read", &error);
         match format {
             Format::Png => png::PngDecoder::with_limits(Cursor::new(bytes), limits())
                 .and_then(|decoder| decoder.is_apng())
@@ -156,12 +178,12 @@ mod with_codecs {
         probe: &Probe,
         requests: &[Request],
     ) -> Result<Vec<Vec<u8>>, String> {
-        let mut decoder = reader(bytes, probe.format)
+        let mut decoder = reader(bytes, probe.format, true)
             .into_decoder()
-            .map_err(|error| format!("could not be decoded: {error}"))?;
+            .map_err(|error| cause("decoded", &error))?;
         let orientation = decoder.orientation().ok();
-        let mut image = DynamicImage::from_decoder(decoder)
-            .map_err(|error| format!("could not be decoded: {error}"))?;
+        let mut image =
+            DynamicImage::from_decoder(decoder).map_err(|error| cause("decoded", &error))?;
         if let Some(orientation) = orientation {
             image.apply_orientation(orientation);
         }

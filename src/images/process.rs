@@ -83,8 +83,9 @@ pub fn prepare(
 ) -> Result<Prepared, String> {
     let display = crate::diagnostics::display_path(root, file);
     let bytes = crate::fs::read(file).map_err(|error| error.to_string())?;
-    let probe = codec::probe(&bytes).map_err(|cause| format!("`{display}` {cause}"))?;
-    check_extension(path, &display, probe.format)?;
+    let format = codec::sniff(&bytes).map_err(|cause| format!("`{display}` {cause}"))?;
+    check_extension(path, &display, format)?;
+    let probe = codec::probe(&bytes, format).map_err(|cause| format!("`{display}` {cause}"))?;
     let hash = format!("{:032x}", xxh3_128(&[VERSION, &bytes].concat()));
     let mut processed = Processed {
         path: path.to_string(),

@@ -326,3 +326,54 @@ fn init_writes_a_starter_site_that_builds_and_passes_check() {
         files
     });
 }
+
+/// Responsive images: Markdown images (in a bundle, from `static/`,
+/// decorative, animated and remote) and the `image` function. Image files
+/// are binary: `images.manifest` lists each with its size and a hash of
+/// its bytes, and `cache.manifest` what `.medsite/cache/images/` holds.
+#[test]
+fn images_become_pictures_with_widths_and_a_cache() {
+    golden("images", |site| {
+        let out = site.join("out");
+        let result = medsite()
+            .args(["build", "--quiet", "--root"])
+            .arg(site)
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let (mut files, images) = split_images(read_tree(&out));
+        files.insert("images.manifest".into(), manifest(&images));
+        let (_, cache) = split_images(read_tree(&site.join(".medsite/cache/images")));
+        files.insert("cache.manifest".into(), manifest(&cache));
+        files
+    });
+}
+
+/// The image files of `files` apart from the others.
+fn split_images(files: Files) -> (Files, Files) {
+    files.into_iter().partition(|(path, _)| {
+        ![".png", ".jpg", ".webp", ".gif"]
+            .iter()
+            .any(|extension| path.ends_with(extension))
+    })
+}
+
+/// One `path size hash` line per file (64-bit FNV-1a of the bytes).
+fn manifest(files: &Files) -> Vec<u8> {
+    let fnv = |bytes: &[u8]| {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    files
+        .iter()
+        .map(|(path, bytes)| format!("{path} {} {:016x}\n", bytes.len(), fnv(bytes)))
+        .collect::<String>()
+        .into_bytes()
+}

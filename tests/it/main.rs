@@ -10,6 +10,7 @@ mod deploy;
 mod errors;
 mod feeds;
 mod golden;
+mod images;
 mod init;
 mod json_ld;
 mod lists;
