@@ -12,7 +12,7 @@ use medsite::failure::Failure;
 use medsite::rebuild::{Outcome, Rebuilder};
 use medsite::watch::classify;
 
-use crate::support::{Save, TempSite, read_tree, try_read_output};
+use crate::support::{Save, TempSite, read_tree, repo, try_read_output};
 
 /// A small deterministic generator (xorshift), so a failing seed replays.
 struct Random(u64);
@@ -56,7 +56,7 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n",
+            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n\n[images]\nwidths = [100, 200]\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
@@ -195,7 +195,7 @@ fn random_edit(
         )
     };
     let abs = |p: &str| root.join(p);
-    match random.below(19) {
+    match random.below(20) {
         0 => {
             let text = read(&any_page);
             style.write(&abs(&content(&any_page)), &format!("{text}\n{word}\n"))
@@ -392,6 +392,7 @@ fn random_edit(
         }
         16 => data_edit(site, random, style, word, broken),
         17 => component_edit(site, random, style, word, broken),
+        18 => image_edit(site, random, style, word),
         _ => match random.pick(&movable) {
             Some(p) => {
                 let draft = if random.below(2) == 0 { " true" } else { "" };
@@ -399,6 +400,63 @@ fn random_edit(
             }
             None => vec![],
         },
+    }
+}
+
+/// Images: a PNG in `static/` written (in one of two sizes) or removed, a
+/// JPEG beside the bundle page written or removed, a page that shows one,
+/// and the home page's template calling `image` or not.
+fn image_edit(site: &TempSite, random: &mut Random, style: Save, word: &str) -> Vec<PathBuf> {
+    let root = site.path();
+    let fixture =
+        |name: &str| std::fs::read(repo().join("tests/fixtures/images").join(name)).unwrap();
+    let write = |path: &str, bytes: Vec<u8>| {
+        let target = root.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, bytes).unwrap();
+        vec![target]
+    };
+    let remove = |path: &str| {
+        let _ = std::fs::remove_file(root.join(path));
+        vec![root.join(path)]
+    };
+    let bundle = root.join("content/posts/bundle").is_dir();
+    match random.below(6) {
+        0 => {
+            let source = ["static/img/small.png", "static/img/diagram.png"][random.below(2)];
+            write("static/img/pic.png", fixture(source))
+        }
+        1 => remove("static/img/pic.png"),
+        2 if bundle => write(
+            "content/posts/bundle/photo.jpg",
+            fixture("content/posts/trip/photo.jpg"),
+        ),
+        3 if bundle => remove("content/posts/bundle/photo.jpg"),
+        4 => {
+            let page = random
+                .pick(&pages(root))
+                .cloned()
+                .expect("permanent pages exist");
+            let path = root.join("content").join(&page);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let image = if page == "posts/bundle/index.md" {
+                format!("![A photo, {word}](photo.jpg)")
+            } else {
+                format!("![A picture, {word}](/img/pic.png)")
+            };
+            style.write(&path, &format!("{text}\n{image}\n"))
+        }
+        _ => {
+            let call = if random.below(2) == 0 {
+                format!("{{{{ image(path=\"img/pic.png\", alt=\"{word}\") }}}}")
+            } else {
+                String::new()
+            };
+            style.write(
+                &root.join("templates/index.html"),
+                &format!("{{% extends \"section.html\" %}}{{% block main %}}{call}{{% include \"figures.html\" %}}{{{{ super() }}}}{{% endblock main %}}\n"),
+            )
+        }
     }
 }
 
@@ -821,4 +879,93 @@ fn an_edit_of_a_fingerprinted_file_renames_it_in_a_rebuild_as_in_a_fresh_build()
         "{term}"
     );
     assert_eq!(after, harness.fresh().unwrap());
+}
+
+/// An image replaced by another of the same name, a text edit of the page
+/// that shows it, and the image removed: each rebuild equals a fresh build,
+/// the new image's widths replace the old ones, and an unchanged image is
+/// not encoded again.
+#[test]
+fn images_replaced_edited_around_and_removed_rebuild_like_a_fresh_build() {
+    let site = start_site(false);
+    let mut harness = Harness::new(&site);
+    let root = harness.root.clone();
+    let mut rebuild = |paths: &[PathBuf]| {
+        let outcome = harness
+            .rebuild(paths)
+            .unwrap_or_else(|failure| panic!("{failure:?}"));
+        let output = try_read_output(&harness.output).unwrap();
+        assert_eq!(
+            output,
+            harness.fresh().unwrap(),
+            "differs from a fresh build"
+        );
+        (outcome, output)
+    };
+    rebuild(&[root.join("site.toml")]);
+    let fixture = |name: &str| {
+        std::fs::read(repo().join("tests/fixtures/images/static/img").join(name)).unwrap()
+    };
+    let picture = root.join("static/img/pic.png");
+    std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
+    std::fs::write(&picture, fixture("small.png")).unwrap();
+    let page = root.join("content/posts/p1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\n![A picture](/img/pic.png)\n")).unwrap();
+    let (_, output) = rebuild(&[picture.clone(), page.clone()]);
+    let widths = |output: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        output
+            .keys()
+            .filter(|k| k.starts_with("img/pic."))
+            .cloned()
+            .collect()
+    };
+    let small = widths(&output);
+    // 100 and 200 px in PNG, those and 300 px in WebP, and the original.
+    assert_eq!(small.len(), 6, "{small:?}");
+
+    // The same length or not, a new image gets new names.
+    std::fs::write(&picture, fixture("diagram.png")).unwrap();
+    let (_, output) = rebuild(std::slice::from_ref(&picture));
+    let diagram = widths(&output);
+    assert!(
+        diagram
+            .iter()
+            .all(|name| !small.contains(name) || name == "img/pic.png")
+    );
+
+    let cache = root.join(".medsite/cache/images");
+    let times = || {
+        let mut times: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                (
+                    entry.file_name(),
+                    entry.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        times.sort();
+        times
+    };
+    let cached = times();
+    std::fs::write(
+        &page,
+        format!("{text}\nMore words.\n![A picture](/img/pic.png)\n"),
+    )
+    .unwrap();
+    let (outcome, _) = rebuild(std::slice::from_ref(&page));
+    assert!(outcome.written.iter().any(|w| w.starts_with("posts/p1/")));
+    assert_eq!(times(), cached, "nothing encoded again");
+
+    std::fs::remove_file(&picture).unwrap();
+    let (outcome, output) = rebuild(std::slice::from_ref(&picture));
+    assert_eq!(widths(&output), Vec::<String>::new());
+    assert_eq!(
+        outcome.removed.len(),
+        diagram.len(),
+        "{:?}",
+        outcome.removed
+    );
 }
