@@ -13,6 +13,10 @@ use super::Format;
 
 /// The most pixels an image may have: 50 megapixels, a large camera's
 /// photo (8660 x 5770).
+#[cfg_attr(
+    not(feature = "images"),
+    allow(dead_code, reason = "used by the codecs")
+)]
 pub const MAX_PIXELS: u64 = 50_000_000;
 /// The longest side an image may have, in pixels.
 pub const MAX_SIDE: u32 = 20_000;
@@ -42,7 +46,7 @@ pub struct Request {
 }
 
 #[cfg(not(feature = "images"))]
-const NO_FEATURE: &str = "this medsite was built without the `images` feature, which resizes images: build it with `--features images` (on by default)";
+const NO_FEATURE: &str = "cannot be read: this medsite was built without the `images` feature, which reads and resizes images; build medsite with it (it is on by default)";
 
 /// Without the feature nothing can be read.
 #[cfg(not(feature = "images"))]
@@ -243,5 +247,14 @@ mod with_codecs {
         let height = (u64::from(probe.height) * u64::from(width) + u64::from(probe.width) / 2)
             / u64::from(probe.width);
         height.max(1) as u32
+    }
+}
+
+#[cfg(all(test, not(feature = "images")))]
+mod tests {
+    #[test]
+    fn without_the_feature_every_image_is_an_error_naming_it() {
+        let error = super::sniff(b"\x89PNG\r\n\x1a\n").unwrap_err();
+        assert!(error.contains("without the `images` feature"), "{error}");
     }
 }
