@@ -2,7 +2,7 @@
 //! ([`Images`], an iterator adapter that `markdown::render` wraps around
 //! the parser): every image must have alt text, and a local PNG, JPEG,
 //! WebP or GIF becomes a placeholder, replaced by its `<picture>` once the
-//! file has been read ([`super::expand`]).
+//! file has been read ([`super::html::expand`]).
 //!
 //! Alt text is what a screen reader says instead of the image, so an
 //! image without it (`![](photo.jpg)`) is an error. An image that is only

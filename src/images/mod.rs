@@ -7,8 +7,8 @@
 //! The stages: Markdown rendering leaves a placeholder for each local
 //! image ([`markdown`]); after loading, [`prepare`] reads every image
 //! that is shown (every image of the site when a template calls `image`),
-//! encodes the widths the cache lacks in parallel ([`process`], the codecs
-//! in [`codec`]), and puts each image's HTML ([`html`]) in place of its
+//! encodes the widths the cache lacks in parallel (`process`, the codecs
+//! in `codec`), and puts each image's HTML ([`html`]) in place of its
 //! placeholders. The derived files are copied into the output from the
 //! cache like static files ([`crate::plan::copies`]); rendering stays free
 //! of I/O.
@@ -16,7 +16,7 @@
 //! A file medsite cannot use stops the build with an error naming it (and
 //! the Markdown line that shows it): unreadable or truncated, a name whose
 //! extension says another format than its bytes, more pixels than
-//! [`codec::MAX_PIXELS`]. A GIF, an animated PNG or an animated WebP is
+//! 50 megapixels. A GIF, an animated PNG or an animated WebP is
 //! published as it is, with its size but no other widths.
 
 mod codec;
