@@ -491,6 +491,27 @@ mod tests {
         assert!(rendered.problems.iter().all(|p| !p.is_error));
     }
 
+    /// An image's placeholder is raw HTML to pulldown-cmark: neither the
+    /// `raw_html` choice nor the script-URL filter may touch it.
+    #[test]
+    fn image_placeholders_survive_escaped_raw_html_and_the_script_filter() {
+        let source = "![A chart](c.png) [x](javascript:y) <b>b</b>\n";
+        let escape = MarkdownOptions {
+            raw_html: RawHtml::Escape,
+        };
+        let rendered = render(source, escape, &keep);
+        let placeholder = crate::images::placeholder(0);
+        assert_eq!(
+            rendered.html,
+            format!("<p>{placeholder} x &lt;b&gt;b&lt;/b&gt;</p>\n")
+        );
+        assert_eq!(rendered.images[0].destination, "c.png");
+        assert_eq!(rendered.links[0].destination, "c.png");
+        // Raw HTML with a script URL goes through lol_html.
+        let rendered = render_default("![A chart](c.png) <a href=\"javascript:y\">b</a>\n", &keep);
+        assert_eq!(rendered.html, format!("<p>{placeholder} <a>b</a></p>\n"));
+    }
+
     #[test]
     fn raw_html_can_be_escaped_or_stripped() {
         let source = "<b>bold</b>\n\n<div>block</div>\n";
