@@ -35,6 +35,7 @@ use crate::locate::{self, Segment};
 use crate::markdown::Rendered;
 use crate::render::{Content, Output};
 
+pub mod prose_numbers;
 pub mod provenance;
 
 /// Longest description, in characters, before search engines cut it.
