@@ -1,7 +1,9 @@
 //! The careers site itself: every required page is built, twice
 //! identically, with well-formed feeds and sitemap and no broken links.
 
-use crate::support::{CAREERS, broken_internal_links, build_careers, read_tree};
+use crate::support::{
+    CAREERS, broken_internal_links, build_careers, medsite, read_tree, repo, stderr,
+};
 
 #[test]
 fn every_required_page_is_built() {
@@ -258,4 +260,83 @@ fn the_figure_scan_finds_typed_figures_and_skips_calls_and_code() {
     let prose = without_code_and_components(text);
     let found: Vec<String> = prose.lines().flat_map(figures_in).collect();
     assert_eq!(found, ["$48,300", "7%", "221,600"]);
+}
+
+/// The maximum figure age is set once for `medsite check` (site.toml) and
+/// stated once to readers (the about page): the two must agree, and the
+/// site must pass `check --deny-warnings` with it. The check is run as of
+/// the date the about page says the figures were last checked, so that the
+/// test does not start failing when the calendar year turns (publishing
+/// later is what the age check itself is for).
+#[test]
+fn check_passes_with_the_maximum_figure_age_the_about_page_states() {
+    let about = std::fs::read_to_string(repo().join("content/about.md")).unwrap();
+    let stated = numbers_between(&about, "more than ", " years old");
+    let flagged = numbers_between(&about, "older than ", " years is flagged");
+    assert_eq!(
+        stated.len(),
+        1,
+        "the about page states one maximum age: {stated:?}"
+    );
+    assert_eq!(
+        flagged, stated,
+        "the about page states two different maximum ages"
+    );
+
+    let site: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo().join("site.toml")).unwrap()).unwrap();
+    let configured = site["check"]["max_figure_age_years"].as_integer();
+    assert_eq!(
+        configured,
+        Some(stated[0]),
+        "site.toml and content/about.md disagree"
+    );
+
+    let checked_on = about
+        .split("last checked on ")
+        .nth(1)
+        .and_then(|rest| rest.get(..10))
+        .expect("the about page says when the figures were last checked");
+    let output = medsite()
+        .env("SOURCE_DATE_EPOCH", epoch_seconds(checked_on).to_string())
+        .args(["check", "--deny-warnings", "--root"])
+        .arg(repo())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+/// Every whole number that sits between `before` and `after` in `text`.
+fn numbers_between(text: &str, before: &str, after: &str) -> Vec<i64> {
+    text.match_indices(before)
+        .filter_map(|(at, _)| {
+            let rest = &text[at + before.len()..];
+            rest[..rest.find(after)?].parse().ok()
+        })
+        .collect()
+}
+
+/// Seconds since 1970 at the start (UTC) of a `YYYY-MM-DD` date.
+fn epoch_seconds(date: &str) -> i64 {
+    let part = |range: std::ops::Range<usize>| -> i64 {
+        date.get(range)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("not a date: {date}"))
+    };
+    let (year, month, day) = (part(0..4), part(5..7), part(8..10));
+    // Days from 1970-01-01 to the date (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    (era * 146_097 + day_of_era - 719_468) * 86_400
+}
+
+#[test]
+fn epoch_seconds_reads_a_date() {
+    assert_eq!(epoch_seconds("1970-01-01"), 0);
+    assert_eq!(epoch_seconds("2000-03-01"), 951_868_800);
+    assert_eq!(epoch_seconds("2026-12-03"), 1_796_256_000);
 }
