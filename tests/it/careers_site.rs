@@ -318,25 +318,12 @@ fn numbers_between(text: &str, before: &str, after: &str) -> Vec<i64> {
 }
 
 /// Seconds since 1970 at the start (UTC) of a `YYYY-MM-DD` date.
-fn epoch_seconds(date: &str) -> i64 {
-    let part = |range: std::ops::Range<usize>| -> i64 {
-        date.get(range)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("not a date: {date}"))
-    };
-    let (year, month, day) = (part(0..4), part(5..7), part(8..10));
-    // Days from 1970-01-01 to the date (H. Hinnant's days_from_civil).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    (era * 146_097 + day_of_era - 719_468) * 86_400
-}
-
-#[test]
-fn epoch_seconds_reads_a_date() {
-    assert_eq!(epoch_seconds("1970-01-01"), 0);
-    assert_eq!(epoch_seconds("2000-03-01"), 951_868_800);
-    assert_eq!(epoch_seconds("2026-12-03"), 1_796_256_000);
+pub fn epoch_seconds(date: &str) -> i64 {
+    let date: jiff::civil::Date = date
+        .parse()
+        .unwrap_or_else(|_| panic!("not a date: {date}"));
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second()
 }
