@@ -340,6 +340,8 @@ struct Filler<'c> {
     record: &'c Map<String, Value>,
     index: usize,
     problems: Vec<RecordProblem>,
+    /// Fields the record lacks, already reported.
+    missing: Vec<String>,
 }
 
 impl Filler<'_> {
@@ -355,7 +357,12 @@ impl Filler<'_> {
     fn fill(&mut self, key: &str, pattern: &Pattern) -> Option<String> {
         match pattern.fill(self.record) {
             Ok(text) => Some(text),
+            // A field the record lacks is reported once, for its first pattern.
+            Err(FillError::Missing(field)) if self.missing.contains(&field) => None,
             Err(error) => {
+                if let FillError::Missing(field) = &error {
+                    self.missing.push(field.clone());
+                }
                 let problem = fill_problem(self.compiled, key, error, self.index);
                 self.problems.push(problem);
                 None
@@ -463,6 +470,7 @@ fn record_page(
         record,
         index,
         problems: Vec::new(),
+        missing: Vec::new(),
     };
     let mut segments = filler.segments();
     let title = filler.fill("title", &compiled.title).unwrap_or_default();
