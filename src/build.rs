@@ -80,15 +80,17 @@ pub fn load(
     let config = load_config(root, base_url)?;
     let theme = config.theme.clone();
     let data_config = config.clone();
-    let ((site, data), templates) = rayon::join(
+    let ((mut cache, data), templates) = rayon::join(
         || {
             rayon::join(
-                || content::load(root, config, options),
+                || content::ContentCache::scan(root),
                 || crate::data::load(root, &data_config),
             )
         },
         || Templates::load(root, theme.as_deref()),
     );
+    // Sections may generate pages from data files: assembled once both are read.
+    let site = cache.assemble(config, options, data.as_ref().ok());
     match (site, data, templates) {
         (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
             site.data = std::sync::Arc::new(data);

@@ -35,6 +35,7 @@ use crate::locate::{self, Segment};
 use crate::markdown::Rendered;
 use crate::render::{Content, Output};
 
+pub mod prose_numbers;
 pub mod provenance;
 
 /// Longest description, in characters, before search engines cut it.
@@ -235,9 +236,12 @@ impl Source {
 /// The checks that `build` does not make, on a loaded site and (when the
 /// templates rendered) its output.
 pub fn check_site(site: &Site, output: Option<&Output>) -> Vec<Diagnostic> {
+    // Pages made from data have no Markdown or front matter of their own:
+    // their template's links are checked with the templates' below.
     let mut documents: Vec<Document<'_>> = site
         .pages
         .iter()
+        .filter(|page| page.record.is_none())
         .map(|page| Document {
             display: &page.display,
             folder: folder_of(&page.source),

@@ -215,8 +215,8 @@ impl Rebuilder {
             None => crate::data::load(&self.options.root, &config).map(std::sync::Arc::new),
         };
         // Content, data and template problems are reported together, as by `build`.
-        let (site, templates, warnings) = match (cache.assemble(config, &options), data, templates)
-        {
+        let site = cache.assemble(config, &options, data.as_ref().ok().map(|data| &**data));
+        let (site, templates, warnings) = match (site, data, templates) {
             (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
                 site.data = data;
                 build::expand_components(&mut site, &templates)?;

@@ -256,11 +256,13 @@ impl ContentCache {
     }
 }
 
-/// Loads the site in one go: what `build` does.
+/// Loads the site in one go, with its data files (`None` when they had
+/// errors).
 pub fn load(
     root: &Path,
     config: Config,
     options: &LoadOptions,
+    data: Option<&crate::data::DataFiles>,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    ContentCache::scan(root).assemble(config, options)
+    ContentCache::scan(root).assemble(config, options, data)
 }

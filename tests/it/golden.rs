@@ -270,6 +270,14 @@ fn data_files_in_csv_json_toml_and_yaml_read_by_templates() {
     check_fixture("data-files", &[]);
 }
 
+/// A CSV file and a YAML list make one page per record, listed, paginated,
+/// fed, mapped, indexed and put in taxonomies with the section's Markdown
+/// page; the record is the page's `extra`.
+#[test]
+fn pages_from_data_one_per_record_of_a_csv_and_a_yaml_file() {
+    check_fixture("pages-from-data", &[]);
+}
+
 #[test]
 fn figures_render_with_their_period_and_source_through_get_fact() {
     check_fixture("data-figures", &[]);

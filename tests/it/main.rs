@@ -6,6 +6,7 @@ mod careers_site;
 mod check;
 mod components;
 mod data;
+mod data_pages;
 mod deploy;
 mod errors;
 mod feeds;

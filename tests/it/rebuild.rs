@@ -39,6 +39,17 @@ const PERMANENT: [&str; 3] = ["posts/p0.md", "posts/p1.md", "posts/p2.md"];
 const CAREERS_CSV: &str =
     "slug,title,pay\nrt,Respiratory therapist,77960\nst,Surgical technologist,62830\n";
 
+/// The records the `jobs` section makes its pages from (`generate`).
+const JOBS_CSV: &str = "career,state,title,updated,tag\nnurse,CA,Nurse in California,2024-03-01,a\nnurse,TX,Nurse in Texas,,b\ntech,CA,Tech in California,2023-07-07,a\n";
+
+/// The `jobs` section, one page per record of `data/jobs.csv`, titled by
+/// `title` (a pattern).
+fn jobs_section(title: &str) -> String {
+    format!(
+        "---\ntitle: Jobs\ngenerate:\n  data: jobs.csv\n  path: \"{{career}}/{{state}}\"\n  title: \"{title}\"\n  date: \"{{updated}}\"\n  taxonomies:\n    tags: [\"{{tag}}\"]\n---\n"
+    )
+}
+
 /// A figures file (`kind = "figures"`) with one figure of `value`.
 fn figures_yaml(value: usize) -> String {
     format!(
@@ -56,11 +67,13 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n\n[images]\nwidths = [100, 200]\n",
+            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.jobs]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n\n[images]\nwidths = [100, 200]\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
         ("content/guides/_index.md", "---\ntitle: Guides\n---\n"),
+        ("content/jobs/_index.md", &jobs_section("{title}")),
+        ("data/jobs.csv", JOBS_CSV),
         ("content/guides/deep/_index.md", "---\ntitle: Deep\n---\n"),
         (
             "content/posts/p0.md",
@@ -195,7 +208,7 @@ fn random_edit(
         )
     };
     let abs = |p: &str| root.join(p);
-    match random.below(20) {
+    match random.below(21) {
         0 => {
             let text = read(&any_page);
             style.write(&abs(&content(&any_page)), &format!("{text}\n{word}\n"))
@@ -392,7 +405,8 @@ fn random_edit(
         }
         16 => data_edit(site, random, style, word, broken),
         17 => component_edit(site, random, style, word, broken),
-        18 => image_edit(site, random, style, word),
+        18 => generated_edit(site, random, style, (word, step), broken),
+        19 => image_edit(site, random, style, word),
         _ => match random.pick(&movable) {
             Some(p) => {
                 let draft = if random.below(2) == 0 { " true" } else { "" };
@@ -458,6 +472,58 @@ fn image_edit(site: &TempSite, random: &mut Random, style: Save, word: &str) -> 
             )
         }
     }
+}
+
+/// Edits the records the `jobs` section makes pages from: adds or removes
+/// one, changes a field of its URL or another field, gives two records one
+/// URL (the next edit repairs it), or changes the section's title pattern.
+fn generated_edit(
+    site: &TempSite,
+    random: &mut Random,
+    style: Save,
+    (word, step): (&str, usize),
+    broken: &mut Option<(PathBuf, String)>,
+) -> Vec<PathBuf> {
+    let csv = site.path().join("data/jobs.csv");
+    let text = std::fs::read_to_string(&csv).unwrap_or_else(|_| JOBS_CSV.to_string());
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let state = ["CA", "TX", "NY"][random.below(3)];
+    let tag = TAGS[random.below(TAGS.len())];
+    let date = ["", "2024-05-05", "2022-01-31"][random.below(3)];
+    let row = 1 + random.below(lines.len().max(2) - 1);
+    let mut fields: Vec<String> = match lines.get(row) {
+        Some(line) => line.split(',').map(String::from).collect(),
+        None => vec![String::new(); 5],
+    };
+    match random.below(6) {
+        0 => lines.push(format!("{word}-{step},{state},{word} {step},{date},{tag}")),
+        1 if lines.len() > 2 => {
+            lines.remove(row);
+        }
+        1 | 2 => {
+            // A field of the URL: the page moves.
+            fields[0] = format!("{word}-{step}");
+            fields[1] = state.to_string();
+            lines[row] = fields.join(",");
+        }
+        3 => {
+            fields[2] = format!("{word} {step}");
+            fields[3] = date.to_string();
+            fields[4] = tag.to_string();
+            lines[row] = fields.join(",");
+        }
+        4 => {
+            *broken = Some((csv.clone(), text.clone()));
+            let copy = lines[row].clone();
+            lines.push(copy);
+        }
+        _ => {
+            let pattern = ["{title}", "{title} ({state})", "{career} {word}"][random.below(3)];
+            let section = site.path().join("content/jobs/_index.md");
+            return style.write(&section, &jobs_section(&pattern.replace("{word}", word)));
+        }
+    }
+    style.write(&csv, &format!("{}\n", lines.join("\n")))
 }
 
 /// The components the pages call, with `word` in their markup.
@@ -968,4 +1034,30 @@ fn images_replaced_edited_around_and_removed_rebuild_like_a_fresh_build() {
         "{:?}",
         outcome.removed
     );
+}
+
+/// The records of a page-making data file added, moved (a field of the
+/// URL changed), renamed and removed: each rebuild equals a fresh build,
+/// and the moved page's old output is gone.
+#[test]
+fn records_of_a_page_making_data_file_come_go_and_move_in_a_rebuild_as_in_a_fresh_build() {
+    let site = start_site(false);
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let csv = harness.root.join("data/jobs.csv");
+    let edits = [
+        format!("{JOBS_CSV}vet,NY,Vet in New York,2025-01-01,c\n"),
+        JOBS_CSV.replace("nurse,TX", "nurse,NY"),
+        JOBS_CSV.replace("Tech in California", "Technologist in California"),
+        "career,state,title,updated,tag\ntech,CA,Tech in California,2023-07-07,a\n".to_string(),
+    ];
+    for text in edits {
+        std::fs::write(&csv, &text).unwrap();
+        let result = harness.rebuild(std::slice::from_ref(&csv));
+        assert!(result.is_ok(), "{:?}", result.err());
+        let actual = try_read_output(&harness.output).unwrap();
+        assert_eq!(actual, harness.fresh().unwrap(), "after writing:\n{text}");
+        let moved = actual.contains_key("jobs/nurse/tx/index.html");
+        assert_eq!(moved, text.contains("nurse,TX"), "{text}");
+    }
 }
