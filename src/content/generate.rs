@@ -472,7 +472,7 @@ fn record_page(
         problems: Vec::new(),
         missing: Vec::new(),
     };
-    let mut segments = filler.segments();
+    let segments = filler.segments();
     let title = filler.fill("title", &compiled.title).unwrap_or_default();
     if title.trim().is_empty() && filler.problems.is_empty() {
         let message = format!(
@@ -488,27 +488,55 @@ fn record_page(
     if !filler.problems.is_empty() {
         return Err(filler.problems);
     }
-    let relative = segments.join("/");
-    let path = format!("{}{relative}/", compiled.section.path);
-    let front = FrontMatter {
-        title: Some(title.clone()),
+    let filled = Filled {
+        segments,
+        title,
         description,
-        date: date.as_ref().map(|(text, _)| text.clone()),
-        updated: updated.as_ref().map(|(text, _)| text.clone()),
-        template: compiled.template.clone(),
+        date,
+        updated,
         taxonomies,
+    };
+    Ok(page_of(compiled, index, record, filled))
+}
+
+/// What a record filled in, every pattern without a problem.
+struct Filled {
+    segments: Vec<String>,
+    title: String,
+    description: Option<String>,
+    date: Option<(String, jiff::civil::Date)>,
+    updated: Option<(String, jiff::civil::Date)>,
+    taxonomies: BTreeMap<String, Vec<String>>,
+}
+
+/// The page of record `index`: its front matter as a Markdown page's
+/// would be, with the record as `extra`.
+fn page_of(
+    compiled: &Compiled<'_>,
+    index: usize,
+    record: &Map<String, Value>,
+    mut filled: Filled,
+) -> Page {
+    let path = format!("{}{}/", compiled.section.path, filled.segments.join("/"));
+    let front = FrontMatter {
+        title: Some(filled.title.clone()),
+        description: filled.description,
+        date: filled.date.as_ref().map(|(text, _)| text.clone()),
+        updated: filled.updated.as_ref().map(|(text, _)| text.clone()),
+        template: compiled.template.clone(),
+        taxonomies: filled.taxonomies,
         extra: record.clone(),
         ..FrontMatter::default()
     };
-    Ok(Page {
+    Page {
         source: format!("{FOLDER}/{}#/{path}", compiled.data),
         display: format!("{FOLDER}/{}", compiled.data),
         front: Arc::new(front),
-        title,
-        date: date.map(|(_, date)| date),
-        updated: updated.map(|(_, date)| date),
+        title: filled.title,
+        date: filled.date.map(|(_, date)| date),
+        updated: filled.updated.map(|(_, date)| date),
         path,
-        slug: segments.pop().unwrap_or_default(),
+        slug: filled.segments.pop().unwrap_or_default(),
         section: compiled.section_index,
         assets: Vec::new(),
         rendered: Default::default(),
@@ -519,7 +547,7 @@ fn record_page(
             data: Arc::clone(&compiled.data),
             index,
         }),
-    })
+    }
 }
 
 /// Why a record cannot fill the pattern of `generate.<key>`.
@@ -549,5 +577,35 @@ fn fill_problem(
         index,
         field,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_patterns;
+
+    #[test]
+    fn a_path_stays_below_its_section_and_names_a_field() {
+        assert_eq!(path_patterns("{career}/{state}/").unwrap().len(), 2);
+        assert_eq!(
+            path_patterns("/careers/{state}").unwrap_err(),
+            "`generate.path` `/careers/{state}` starts with `/`: it is below the section's URL, write it without the leading `/`"
+        );
+        assert_eq!(
+            path_patterns("../{state}").unwrap_err(),
+            "`generate.path` `../{state}` would leave the section: it contains a `.` or `..` path segment"
+        );
+        assert_eq!(
+            path_patterns("{career}//{state}").unwrap_err(),
+            "`generate.path` `{career}//{state}` has an empty segment"
+        );
+        assert_eq!(
+            path_patterns("pay/all").unwrap_err(),
+            "`generate.path` `pay/all` names no field: every record would get the same URL; write fields as `{field}`"
+        );
+        assert_eq!(
+            path_patterns("{career/x}").unwrap_err(),
+            "`generate.path`: `{` at 1 is never closed with `}` (write a brace as `{{`)"
+        );
     }
 }
