@@ -28,6 +28,7 @@ pub mod diagnostics;
 pub mod failure;
 pub mod feed;
 pub mod fs;
+pub mod highlight;
 pub mod init;
 pub mod json_ld;
 pub mod locate;

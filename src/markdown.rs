@@ -5,6 +5,8 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
+mod code_blocks;
+
 /// Marks the end of a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -36,6 +38,8 @@ pub enum RawHtml {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MarkdownOptions {
     pub raw_html: RawHtml,
+    /// Fenced code blocks get highlighting classes ([`crate::highlight`]).
+    pub highlight: bool,
 }
 
 /// One entry of a table of contents, with the headings nested below it.
@@ -126,7 +130,9 @@ pub fn render(
     let mut dropping_link = false;
     let mut dropping_image = false;
 
-    for (event, range) in Parser::new_ext(source, self::options()).into_offset_iter() {
+    let parsed = Parser::new_ext(source, self::options()).into_offset_iter();
+    let mut parsed = code_blocks::CodeBlocks::new(parsed, options.highlight);
+    for (event, range) in parsed.by_ref() {
         if dropping_image {
             dropping_image = !matches!(event, Event::End(TagEnd::Image));
             continue;
@@ -236,6 +242,7 @@ pub fn render(
         }
     }
 
+    parsed.finish(&mut rendered);
     if let Some(end) = summary_end {
         let mut summary = String::new();
         pulldown_cmark::html::push_html(&mut summary, events[..end].iter().cloned());
@@ -251,17 +258,20 @@ pub fn render(
 /// reach it; a fenced block's language becomes a class.
 fn code_block_start(kind: &pulldown_cmark::CodeBlockKind<'_>) -> Event<'static> {
     let language = match kind {
-        pulldown_cmark::CodeBlockKind::Fenced(info) => {
-            info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-        }
-        pulldown_cmark::CodeBlockKind::Indented => String::new(),
+        pulldown_cmark::CodeBlockKind::Fenced(info) => fence_language(info),
+        pulldown_cmark::CodeBlockKind::Indented => "",
     };
     let class = if language.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", escape(&language))
+        format!(" class=\"language-{}\"", escape(language))
     };
     Event::Html(CowStr::from(format!("<pre tabindex=\"0\"><code{class}>")))
+}
+
+/// The language of a fenced block: the first word of its info string.
+fn fence_language(info: &str) -> &str {
+    info.split([' ', ',', '{']).next().unwrap_or("")
 }
 
 /// Writes a collected heading into `events` with a unique id (recorded in
@@ -472,6 +482,7 @@ mod tests {
         let source = "<b>bold</b>\n\n<div>block</div>\n";
         let escape = MarkdownOptions {
             raw_html: RawHtml::Escape,
+            ..MarkdownOptions::default()
         };
         assert_eq!(
             render(source, escape, &keep).html,
@@ -479,6 +490,7 @@ mod tests {
         );
         let strip = MarkdownOptions {
             raw_html: RawHtml::Strip,
+            ..MarkdownOptions::default()
         };
         assert_eq!(render(source, strip, &keep).html, "<p>bold</p>\n");
     }

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::ops::Bound;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::content::{Site, paths};
 use crate::diagnostics::{self, Diagnostic};
@@ -78,6 +79,9 @@ pub enum Owner {
     BuiltIn(&'static [u8]),
     /// The search index (`search = true` in `site.toml`).
     SearchIndex,
+    /// The code highlighting stylesheet (`[markdown] highlight = true`),
+    /// this text ([`crate::highlight::stylesheet`]).
+    Highlight(Arc<str>),
 }
 
 /// Every output of a site, with its owner.
@@ -108,6 +112,11 @@ pub fn plan(site: &Site, fingerprinted: bool) -> (Plan, Vec<Diagnostic>) {
     }
     for (path, file) in copies(site, fingerprinted) {
         plan.claim(site, path, Owner::Copy(file.clone()), &mut errors);
+    }
+    if let Some(themes) = &site.config.highlight {
+        let css = crate::highlight::stylesheet(&themes.light, &themes.dark);
+        let path = crate::highlight::STYLESHEET.to_string();
+        plan.claim(site, path, Owner::Highlight(css.into()), &mut errors);
     }
     // A site's or its theme's file of the same name always wins.
     if site.config.theme.is_none() {
@@ -372,6 +381,16 @@ impl Plan {
         })
     }
 
+    /// The outputs whose bytes the plan holds (the built-in theme's static
+    /// files, the highlighting stylesheet): path, owner and bytes.
+    pub fn in_memory(&self) -> impl Iterator<Item = (&String, &Owner, &[u8])> {
+        self.owners.iter().filter_map(|(path, owner)| match owner {
+            Owner::BuiltIn(bytes) => Some((path, owner, *bytes)),
+            Owner::Highlight(css) => Some((path, owner, css.as_bytes())),
+            _ => None,
+        })
+    }
+
     /// Forgets the search index's files.
     pub fn remove_search_index(&mut self) {
         self.owners
@@ -476,6 +495,10 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
         Owner::BuiltIn(_) => {
             return format!("medsite's built-in theme (`{path}`, which static/{path} overrides)");
         }
+        Owner::Highlight(_) => {
+            return "the code highlighting stylesheet (`[markdown] highlight = true` in site.toml)"
+                .to_string();
+        }
         Owner::Job(index) => &jobs[*index],
     };
     match job.target {
@@ -500,7 +523,7 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
 fn reported_at<'a>(described: &'a str, owner: &Owner) -> &'a str {
     match owner {
         Owner::Copy(_) => described,
-        Owner::Job(_) | Owner::SearchIndex | Owner::BuiltIn(_) => "content",
+        Owner::Job(_) | Owner::SearchIndex | Owner::BuiltIn(_) | Owner::Highlight(_) => "content",
     }
 }
 

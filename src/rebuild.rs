@@ -333,7 +333,7 @@ impl Rebuilder {
                     full.files
                         .insert(path.clone(), Content::Copy(source.clone()));
                 }
-                for (path, bytes) in plan.built_in() {
+                for (path, _, bytes) in plan.in_memory() {
                     full.files
                         .insert(path.clone(), Content::Bytes(bytes.to_vec()));
                 }
@@ -357,12 +357,11 @@ impl Rebuilder {
                             .insert(path.clone(), Content::Copy(source.clone()));
                     }
                 }
-                // A built-in static file: written when it replaces a file
-                // of the site's, or was not there before.
-                for (path, bytes) in plan.built_in() {
-                    if pending.everything
-                        || built.plan.owners.get(path) != Some(&Owner::BuiltIn(bytes))
-                    {
+                // A built-in static file or the highlighting stylesheet:
+                // written when it replaces a file of the site's, was not
+                // there before, or its bytes changed.
+                for (path, owner, bytes) in plan.in_memory() {
+                    if pending.everything || built.plan.owners.get(path) != Some(owner) {
                         rendered
                             .files
                             .insert(path.clone(), Content::Bytes(bytes.to_vec()));

@@ -368,7 +368,7 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
             .files
             .insert(path.clone(), Content::Copy(file.clone()));
     }
-    for (path, bytes) in plan.built_in() {
+    for (path, _, bytes) in plan.in_memory() {
         output
             .files
             .insert(path.clone(), Content::Bytes(bytes.to_vec()));

@@ -246,6 +246,11 @@ fn section_schema_accepts_valid_yaml_toml_and_json_front_matter() {
 }
 
 #[test]
+fn highlighted_code_blocks_in_text_and_lists_with_a_light_and_a_dark_stylesheet() {
+    check_fixture("highlight", &[]);
+}
+
+#[test]
 fn components_called_from_markdown_in_text_lists_tables_links_and_summaries() {
     check_fixture("components", &[]);
 }

@@ -10,6 +10,7 @@ mod deploy;
 mod errors;
 mod feeds;
 mod golden;
+mod highlight;
 mod init;
 mod json_ld;
 mod lists;
