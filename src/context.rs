@@ -34,6 +34,10 @@ pub struct SiteView<'a> {
     /// The highlighting stylesheet's path (`highlight.css`) when
     /// `[markdown] highlight` is on, else null: link it from `<head>`.
     pub highlight_css: Option<&'static str>,
+    /// The social card's file name (`card.png`) when every page and
+    /// section has one beside its `index.html` (a base URL and a
+    /// `card.svg` template), else null.
+    pub card: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -197,6 +201,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             .highlight
             .as_ref()
             .map(|_| crate::highlight::STYLESHEET),
+        card: None,
     }
 }
 

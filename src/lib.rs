@@ -18,6 +18,7 @@
 
 pub mod assets;
 pub mod build;
+pub mod cards;
 pub mod check;
 pub mod components;
 pub mod config;

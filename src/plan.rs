@@ -55,6 +55,10 @@ pub enum Target {
     Feed,
     Sitemap,
     Robots,
+    /// The social card of a page ([`crate::cards`]).
+    PageCard(usize),
+    /// The social card of a section.
+    SectionCard(usize),
 }
 
 /// One output file to render.
@@ -101,8 +105,18 @@ pub struct Plan {
 /// twice the first keeps it; every refusal is returned, naming both
 /// sources.
 pub fn plan(site: &Site, fingerprinted: bool) -> (Plan, Vec<Diagnostic>) {
+    plan_with_cards(site, fingerprinted, false)
+}
+
+/// [`plan`], with a social card for every page and section when `cards`
+/// (see [`crate::cards::wanted`]).
+pub fn plan_with_cards(site: &Site, fingerprinted: bool, cards: bool) -> (Plan, Vec<Diagnostic>) {
+    let mut jobs = jobs(site);
+    if cards {
+        card_jobs(site, &mut jobs);
+    }
     let mut plan = Plan {
-        jobs: jobs(site),
+        jobs,
         owners: BTreeMap::new(),
     };
     let mut errors = Vec::new();
@@ -328,13 +342,36 @@ fn site_jobs(site: &Site, jobs: &mut Vec<Job>) {
     }
 }
 
+/// A card beside each page and each section's first list page.
+fn card_jobs(site: &Site, jobs: &mut Vec<Job>) {
+    let pages = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| (Target::PageCard(i), &page.path));
+    let sections = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| (Target::SectionCard(i), &section.path));
+    for (target, path) in pages.chain(sections) {
+        jobs.push(Job {
+            target,
+            output: format!("{path}{}", crate::cards::FILE),
+            template: crate::cards::TEMPLATE.into(),
+            path: path.clone(),
+        });
+    }
+}
+
 /// The file a job's errors are reported against.
 pub fn source_of(site: &Site, target: Target) -> &str {
     match target {
-        Target::Page(i) | Target::Alias(i, _) => &site.pages[i].display,
-        Target::Section(i) | Target::SectionPager(i, _) | Target::SectionFeed(i) => {
-            &site.sections[i].display
-        }
+        Target::Page(i) | Target::Alias(i, _) | Target::PageCard(i) => &site.pages[i].display,
+        Target::Section(i)
+        | Target::SectionPager(i, _)
+        | Target::SectionFeed(i)
+        | Target::SectionCard(i) => &site.sections[i].display,
         Target::TaxonomyList(_)
         | Target::Term(..)
         | Target::TermPager(..)
@@ -506,6 +543,11 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
             source_of(site, job.target).to_string()
         }
         Target::Alias(i, _) => format!("an alias of {}", site.pages[i].display),
+        Target::PageCard(_) | Target::SectionCard(_) => format!(
+            "the social card of {} (`{}` of the theme)",
+            source_of(site, job.target),
+            crate::cards::TEMPLATE
+        ),
         Target::SectionFeed(i) => format!("the feed of {}", site.sections[i].display),
         Target::TaxonomyList(_)
         | Target::Term(..)

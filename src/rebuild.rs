@@ -24,7 +24,7 @@ use crate::content::{ContentCache, LoadOptions, Site};
 use crate::diagnostics::Diagnostic;
 use crate::failure::Failure;
 use crate::output;
-use crate::plan::{self, Job, Owner, Plan, Target};
+use crate::plan::{Job, Owner, Plan, Target};
 use crate::render::{self, Content, Output};
 use crate::search;
 use crate::templates::Templates;
@@ -231,7 +231,7 @@ impl Rebuilder {
         };
 
         // A partial render must fail exactly when a full one would.
-        let (mut plan, mut errors) = plan::plan(&site, templates.use_assets());
+        let (mut plan, mut errors) = render::plan_for(&site, &templates);
         if !errors.is_empty() {
             crate::diagnostics::sort(&mut errors);
             errors.dedup();
@@ -419,8 +419,8 @@ impl Rebuilder {
             .jobs
             .iter()
             .filter(|job| match job.target {
-                Target::Page(i) => edit.pages.contains(&i),
-                Target::Section(s) => edit.sections.contains(&s),
+                Target::Page(i) | Target::PageCard(i) => edit.pages.contains(&i),
+                Target::Section(s) | Target::SectionCard(s) => edit.sections.contains(&s),
                 Target::SectionPager(s, _) => edit.sections.contains(&s),
                 Target::Feed => edit.pages.iter().any(|i| newest.contains(i)),
                 // Feeds carry each page's whole text.
