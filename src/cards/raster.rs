@@ -65,7 +65,12 @@ fn parse_error(error: usvg::Error) -> CardError {
     };
     CardError::Parse {
         message: match &error {
-            usvg::Error::ParsingFailed(xml) => xml.to_string(),
+            // Without roxmltree's own " at 2:20": the position follows.
+            usvg::Error::ParsingFailed(xml) => {
+                let text = xml.to_string();
+                let suffix = format!(" at {line}:{column}");
+                text.strip_suffix(&suffix).unwrap_or(&text).to_string()
+            }
             other => other.to_string(),
         },
         line,

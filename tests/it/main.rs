@@ -2,6 +2,7 @@
 //! runs the real `medsite` binary on a site in a temporary folder.
 
 mod bad_input;
+mod cards;
 mod careers_site;
 mod check;
 mod components;
