@@ -543,11 +543,9 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
             source_of(site, job.target).to_string()
         }
         Target::Alias(i, _) => format!("an alias of {}", site.pages[i].display),
-        Target::PageCard(_) | Target::SectionCard(_) => format!(
-            "the social card of {} (`{}` of the theme)",
-            source_of(site, job.target),
-            crate::cards::TEMPLATE
-        ),
+        Target::PageCard(_) | Target::SectionCard(_) => {
+            format!("the social card of {}", source_of(site, job.target))
+        }
         Target::SectionFeed(i) => format!("the feed of {}", site.sections[i].display),
         Target::TaxonomyList(_)
         | Target::Term(..)
