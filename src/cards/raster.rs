@@ -86,12 +86,12 @@ mod tests {
 
     #[test]
     fn a_card_is_a_1200_by_630_png_with_text_drawn() {
-        let png = png(CARD.as_bytes()).unwrap();
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        let card = png(CARD.as_bytes()).unwrap();
+        assert_eq!(&card[..8], b"\x89PNG\r\n\x1a\n");
         // IHDR: width and height, big-endian, after length and type.
-        assert_eq!(&png[16..24], &[0, 0, 4, 176, 0, 0, 2, 118]);
+        assert_eq!(&card[16..24], &[0, 0, 4, 176, 0, 0, 2, 118]);
         let without_text = png(CARD.replace("Hello &amp; welcome", "").as_bytes()).unwrap();
-        assert_ne!(png, without_text, "the text was not drawn");
+        assert_ne!(card, without_text, "the text was not drawn");
     }
 
     #[test]
