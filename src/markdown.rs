@@ -5,6 +5,8 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
+mod code_blocks;
+
 /// Marks the end of a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -36,6 +38,8 @@ pub enum RawHtml {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MarkdownOptions {
     pub raw_html: RawHtml,
+    /// Fenced code blocks get highlighting classes ([`crate::highlight`]).
+    pub highlight: bool,
 }
 
 /// One entry of a table of contents, with the headings nested below it.
@@ -129,11 +133,13 @@ pub fn render(
     let mut dropping_link = false;
     let mut dropping_image = false;
 
+    let mut image_calls = Vec::new();
     let mut image_problems = Vec::new();
-    let parser = Parser::new_ext(source, self::options()).into_offset_iter();
-    let images =
-        crate::images::markdown::Images::new(parser, &mut rendered.images, &mut image_problems);
-    for (event, range) in images {
+    let parsed = Parser::new_ext(source, self::options()).into_offset_iter();
+    let parsed =
+        crate::images::markdown::Images::new(parsed, &mut image_calls, &mut image_problems);
+    let mut parsed = code_blocks::CodeBlocks::new(parsed, options.highlight);
+    for (event, range) in parsed.by_ref() {
         if dropping_image {
             dropping_image = !matches!(event, Event::End(TagEnd::Image));
             continue;
@@ -245,6 +251,8 @@ pub fn render(
         }
     }
 
+    parsed.finish(&mut rendered);
+    rendered.images = image_calls;
     if let Some(end) = summary_end {
         let mut summary = String::new();
         pulldown_cmark::html::push_html(&mut summary, events[..end].iter().cloned());
@@ -275,17 +283,20 @@ fn add_images(rendered: &mut Rendered, problems: Vec<MarkdownProblem>) {
 /// reach it; a fenced block's language becomes a class.
 fn code_block_start(kind: &pulldown_cmark::CodeBlockKind<'_>) -> Event<'static> {
     let language = match kind {
-        pulldown_cmark::CodeBlockKind::Fenced(info) => {
-            info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-        }
-        pulldown_cmark::CodeBlockKind::Indented => String::new(),
+        pulldown_cmark::CodeBlockKind::Fenced(info) => fence_language(info),
+        pulldown_cmark::CodeBlockKind::Indented => "",
     };
     let class = if language.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", escape(&language))
+        format!(" class=\"language-{}\"", escape(language))
     };
     Event::Html(CowStr::from(format!("<pre tabindex=\"0\"><code{class}>")))
+}
+
+/// The language of a fenced block: the first word of its info string.
+fn fence_language(info: &str) -> &str {
+    info.split([' ', ',', '{']).next().unwrap_or("")
 }
 
 /// Writes a collected heading into `events` with a unique id (recorded in
@@ -498,6 +509,7 @@ mod tests {
         let source = "![A chart](c.png) [x](javascript:y) <b>b</b>\n";
         let escape = MarkdownOptions {
             raw_html: RawHtml::Escape,
+            ..MarkdownOptions::default()
         };
         let rendered = render(source, escape, &keep);
         let placeholder = crate::images::placeholder(0);
@@ -517,6 +529,7 @@ mod tests {
         let source = "<b>bold</b>\n\n<div>block</div>\n";
         let escape = MarkdownOptions {
             raw_html: RawHtml::Escape,
+            ..MarkdownOptions::default()
         };
         assert_eq!(
             render(source, escape, &keep).html,
@@ -524,6 +537,7 @@ mod tests {
         );
         let strip = MarkdownOptions {
             raw_html: RawHtml::Strip,
+            ..MarkdownOptions::default()
         };
         assert_eq!(render(source, strip, &keep).html, "<p>bold</p>\n");
     }

@@ -24,7 +24,7 @@ use crate::content::{ContentCache, LoadOptions, Site};
 use crate::diagnostics::Diagnostic;
 use crate::failure::Failure;
 use crate::output;
-use crate::plan::{self, Job, Owner, Plan, Target};
+use crate::plan::{Job, Owner, Plan, Target};
 use crate::render::{self, Content, Output};
 use crate::search;
 use crate::templates::Templates;
@@ -244,7 +244,7 @@ impl Rebuilder {
         };
 
         // A partial render must fail exactly when a full one would.
-        let (mut plan, mut errors) = plan::plan(&site, templates.use_assets());
+        let (mut plan, mut errors) = render::plan_for(&site, &templates);
         if !errors.is_empty() {
             crate::diagnostics::sort(&mut errors);
             errors.dedup();
@@ -347,7 +347,7 @@ impl Rebuilder {
                     full.files
                         .insert(path.clone(), Content::Copy(source.clone()));
                 }
-                for (path, bytes) in plan.built_in() {
+                for (path, _, bytes) in plan.in_memory() {
                     full.files
                         .insert(path.clone(), Content::Bytes(bytes.to_vec()));
                 }
@@ -371,12 +371,11 @@ impl Rebuilder {
                             .insert(path.clone(), Content::Copy(source.clone()));
                     }
                 }
-                // A built-in static file: written when it replaces a file
-                // of the site's, or was not there before.
-                for (path, bytes) in plan.built_in() {
-                    if pending.everything
-                        || built.plan.owners.get(path) != Some(&Owner::BuiltIn(bytes))
-                    {
+                // A built-in static file or the highlighting stylesheet:
+                // written when it replaces a file of the site's, was not
+                // there before, or its bytes changed.
+                for (path, owner, bytes) in plan.in_memory() {
+                    if pending.everything || built.plan.owners.get(path) != Some(owner) {
                         rendered
                             .files
                             .insert(path.clone(), Content::Bytes(bytes.to_vec()));
@@ -434,8 +433,8 @@ impl Rebuilder {
             .jobs
             .iter()
             .filter(|job| match job.target {
-                Target::Page(i) => edit.pages.contains(&i),
-                Target::Section(s) => edit.sections.contains(&s),
+                Target::Page(i) | Target::PageCard(i) => edit.pages.contains(&i),
+                Target::Section(s) | Target::SectionCard(s) => edit.sections.contains(&s),
                 Target::SectionPager(s, _) => edit.sections.contains(&s),
                 Target::Feed => edit.pages.iter().any(|i| newest.contains(i)),
                 // Feeds carry each page's whole text.

@@ -380,9 +380,13 @@ impl Dirty<'_> {
     fn job(&self, job: &Job, tainted: &Tainted) -> bool {
         let changed = &self.page_changes.changed;
         let dirty = match job.target {
-            Target::Page(i) => self.pages[i],
+            // A card sees its page's context; an unchanged SVG is not
+            // drawn again (`cards::rasterise`).
+            Target::Page(i) | Target::PageCard(i) => self.pages[i],
             Target::Alias(i, _) => changed[i],
-            Target::Section(s) | Target::SectionPager(s, _) => self.sections.dirty[s],
+            Target::Section(s) | Target::SectionPager(s, _) | Target::SectionCard(s) => {
+                self.sections.dirty[s]
+            }
             // Feeds carry each page's whole text.
             Target::SectionFeed(s) => {
                 self.sections.dirty[s] || self.new.sections[s].pages.iter().any(|&i| changed[i])

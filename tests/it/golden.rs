@@ -118,6 +118,7 @@ fn check_fixture(case: &str, args: &[&str]) {
             String::from_utf8_lossy(&result.stderr)
         );
         let mut actual = read_tree(&out);
+        summarise_pngs(&mut actual);
         let index: Vec<String> = actual
             .keys()
             .filter(|path| path.starts_with("pagefind/"))
@@ -135,6 +136,31 @@ fn check_fixture(case: &str, args: &[&str]) {
         }
         actual
     });
+}
+
+/// Replaces the PNG files (social cards) with `png.manifest`: one line per
+/// file with its size in pixels (from its header), in bytes, and its hash,
+/// so that a change of any byte shows without binary snapshots.
+fn summarise_pngs(files: &mut Files) {
+    let pngs: Vec<String> = files
+        .keys()
+        .filter(|path| path.ends_with(".png"))
+        .cloned()
+        .collect();
+    if pngs.is_empty() {
+        return;
+    }
+    let mut manifest = String::new();
+    for path in pngs {
+        let png = files.remove(&path).unwrap();
+        let (width, height) = crate::cards::png_size(&png);
+        let hash = xxhash_rust::xxh3::xxh3_64(&png);
+        manifest.push_str(&format!(
+            "{path} {width}x{height} {} bytes xxh3 {hash:016x}\n",
+            png.len()
+        ));
+    }
+    files.insert("png.manifest".into(), manifest.into_bytes());
 }
 
 /// `medsite check` in both formats.
@@ -243,6 +269,16 @@ fn sections_and_terms_paginate_and_every_list_has_a_feed() {
 #[test]
 fn section_schema_accepts_valid_yaml_toml_and_json_front_matter() {
     check_fixture("typed-content", &[]);
+}
+
+#[test]
+fn highlighted_code_blocks_in_text_and_lists_with_a_light_and_a_dark_stylesheet() {
+    check_fixture("highlight", &[]);
+}
+
+#[test]
+fn social_tags_on_every_page_and_a_card_beside_each_page_and_section() {
+    check_fixture("social-cards", &[]);
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! runs the real `medsite` binary on a site in a temporary folder.
 
 mod bad_input;
+mod cards;
 mod careers_site;
 mod check;
 mod components;
@@ -11,6 +12,7 @@ mod deploy;
 mod errors;
 mod feeds;
 mod golden;
+mod highlight;
 mod images;
 mod init;
 mod json_ld;

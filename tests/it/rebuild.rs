@@ -67,7 +67,7 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.jobs]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n\n[images]\nwidths = [100, 200]\n",
+            "title = \"T\"\ntheme = \"fixture\"\nbase_url = \"https://example.org/\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.jobs]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n\n[images]\nwidths = [100, 200]\n\n[markdown]\nhighlight = true\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
@@ -96,7 +96,7 @@ fn start_site(typed: bool) -> TempSite {
             &page(
                 "P2",
                 "weight: 1\n",
-                "See [guides](@/guides/_index.md). :note{text=\"start\"}",
+                "See [guides](@/guides/_index.md). :note{text=\"start\"}\n\n```rust\nlet x = 1;\n```",
             ),
         ),
         (
@@ -110,6 +110,8 @@ fn start_site(typed: bool) -> TempSite {
         ),
         ("content/posts/bundle/asset.txt", "asset 1\n"),
         ("static/extra.css", "body { color: red }\n"),
+        // Social cards (with the base URL): each page's title and a figure.
+        ("templates/card.svg", &card_template("white")),
         ("templates/components.html", &components_template("note")),
         // Term pages link the theme's stylesheet by its fingerprint, which
         // edit 11 changes.
@@ -208,7 +210,7 @@ fn random_edit(
         )
     };
     let abs = |p: &str| root.join(p);
-    match random.below(21) {
+    match random.below(22) {
         0 => {
             let text = read(&any_page);
             style.write(&abs(&content(&any_page)), &format!("{text}\n{word}\n"))
@@ -407,6 +409,7 @@ fn random_edit(
         17 => component_edit(site, random, style, word, broken),
         18 => generated_edit(site, random, style, (word, step), broken),
         19 => image_edit(site, random, style, word),
+        20 => card_edit(site, random, style, word, broken),
         _ => match random.pick(&movable) {
             Some(p) => {
                 let draft = if random.below(2) == 0 { " true" } else { "" };
@@ -524,6 +527,33 @@ fn generated_edit(
         }
     }
     style.write(&csv, &format!("{}\n", lines.join("\n")))
+}
+
+/// The social card template: the page's or section's title, and a figure
+/// (so that a data edit changes the cards), on a `background` colour.
+fn card_template(background: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\"><rect width=\"1200\" height=\"630\" fill=\"{background}\"/><text x=\"50\" y=\"200\" font-size=\"60\">{{{{ page.title if page is defined else section.title }}}}</text>{{% set pay = get_fact(data=\"figures.yaml\", key=\"rt.pay\") %}}<text x=\"50\" y=\"400\" font-size=\"40\">{{{{ pay.display }}}}</text></svg>\n"
+    )
+}
+
+/// Redraws the cards in another colour, or breaks the card template (not
+/// SVG: the next edit repairs it).
+fn card_edit(
+    site: &TempSite,
+    random: &mut Random,
+    style: Save,
+    word: &str,
+    broken: &mut Option<(PathBuf, String)>,
+) -> Vec<PathBuf> {
+    let path = site.path().join("templates/card.svg");
+    let text = std::fs::read_to_string(&path).unwrap();
+    if random.below(4) == 0 {
+        *broken = Some((path.clone(), text.clone()));
+        return style.write(&path, &text.replace("</svg>", "</svg"));
+    }
+    let colour = ["white", "yellow", "pink", "silver"][random.below(4)];
+    style.write(&path, &card_template(&format!("{colour}\" class=\"{word}")))
 }
 
 /// The components the pages call, with `word` in their markup.
@@ -751,6 +781,30 @@ fn randomised_edit_sequences_rebuild_like_a_fresh_build() {
 }
 
 #[test]
+fn editing_a_page_title_redraws_its_card_as_a_fresh_build_does() {
+    let site = start_site(false);
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let card = harness.output.join("posts/p1/card.png");
+    let before = std::fs::read(&card).unwrap();
+    let page = harness.root.join("content/posts/p1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("title: P1", "title: A new title")).unwrap();
+    let outcome = harness.rebuild(std::slice::from_ref(&page)).unwrap();
+    assert!(
+        outcome.written.contains(&"posts/p1/card.png".to_string()),
+        "{outcome:?}"
+    );
+    assert!(
+        !outcome.written.contains(&"posts/p0/card.png".to_string()),
+        "{outcome:?}"
+    );
+    let after = std::fs::read(&card).unwrap();
+    assert_ne!(before, after, "the card was not redrawn");
+    assert_eq!(harness.fresh().unwrap()["posts/p1/card.png"], after);
+}
+
+#[test]
 fn randomised_edits_keep_the_search_index_and_get_pages_fresh() {
     for seed in [3, 2024] {
         replay(seed, 40, true);
@@ -838,6 +892,7 @@ fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
     assert_eq!(
         shown,
         [
+            "content: error: `pagefind/card.png` (from the social card of content/pagefind.md) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
             "content: error: `pagefind/index.html` (from content/pagefind.md) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
             "static/pagefind/custom.css: error: `pagefind/custom.css` (from static/pagefind/custom.css) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
         ]
