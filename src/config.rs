@@ -55,6 +55,9 @@ pub struct CheckSettings {
     /// year of its period, or of its source's `accessed` date) is a
     /// warning; `None` checks no age.
     pub max_figure_age_years: Option<i64>,
+    /// `[check.external]`: how `check --external` fetches and caches.
+    #[serde(default)]
+    pub external: crate::check::external::Settings,
 }
 
 /// Most years `max_figure_age_years` may be: a larger number is a typo.
@@ -253,6 +256,13 @@ impl Config {
                 format!(
                     "`[check] max_figure_age_years` is {years}: it must be a whole number of years from 1 to {MAX_FIGURE_AGE_LIMIT} (leave it out to check no age)"
                 ),
+            ));
+        }
+        for (key, message) in raw.check.external.problems() {
+            problems.push(at_key(
+                text,
+                &locate::keys(&["check", "external", key]),
+                message,
             ));
         }
         if !problems.is_empty() {

@@ -403,7 +403,7 @@ pub fn check(site: &Site, output: Option<&Output>, today: Date) -> Vec<Diagnosti
 }
 
 /// `diagnostic` at `field` of figure `key` in the figures file's `text`.
-fn place(
+pub(crate) fn place(
     diagnostic: Diagnostic,
     text: Option<&str>,
     file: &str,

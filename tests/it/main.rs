@@ -8,6 +8,7 @@ mod components;
 mod data;
 mod deploy;
 mod errors;
+mod external;
 mod feeds;
 mod golden;
 mod init;
