@@ -167,7 +167,7 @@ fn broken_external_links_are_reported_where_they_are_written() {
             "content/pay.md:12:7: error: link `http://127.0.0.1:{closed}/` is unreachable: Connection refused (os error 111)\n   |\n12 | Down: <http://127.0.0.1:{closed}/>\n   |       ^\n\n"
         ),
         format!(
-            "data/figures/pay.yaml:7:10: error: `a.pay`'s source `{base}/gone` is broken: 410 Gone (on `/pay/`)\n  |\n7 |     url: {base}/gone\n  |          ^\n\n"
+            "data/figures/pay.yaml:7:5: error: `a.pay`'s source `{base}/gone` is broken: 410 Gone (on `/pay/`)\n  |\n7 |     url: {base}/gone\n  |     ^\n\n"
         ),
         format!(
             "templates/facts.html:3:13: error: link `{base}/data-missing` is broken: 404 Not Found (on `/pay/`)\n  |\n3 | <p><a href=\"{base}/data-missing\">Data</a></p>{{% endblock main %}}\n  |             ^\n\n"
@@ -268,7 +268,7 @@ fn retry_after_is_waited_for_and_429_after_every_retry_is_a_warning() {
     assert_eq!(
         stderr(&output),
         format!(
-            "content/pay.md:6:22: warning: link `{base}/always-busy` answered 429 Too Many Requests to all 2 tries; check again later\n  |\n6 | [busy]({base}/busy) and [always busy]({base}/always-busy)\n  |                      ^\n\n"
+            "content/pay.md:6:41: warning: link `{base}/always-busy` answered 429 Too Many Requests to all 2 tries; check again later\n  |\n6 | [busy]({base}/busy) and [always busy]({base}/always-busy)\n  |                                         ^\n\n"
         )
     );
     // Only `Retry-After: 1` asked for a wait (`retry_wait_seconds = 0`).
@@ -376,6 +376,6 @@ fn a_setting_out_of_range_is_an_error_at_its_key() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "site.toml:8:1: error: `[check.external] timeout_seconds` is 0: it must be a whole number of seconds from 1 to 600\n  |\n8 | timeout_seconds = 0\n  | ^\n\nerror: check failed with 1 error\n"
+        "site.toml:8:1: error: `[check.external] timeout_seconds` is 0: it must be a whole number of seconds from 1 to 600\n  |\n8 | timeout_seconds = 0\n  | ^\n\nerror: check failed with 1 error, 0 warnings\n"
     );
 }
