@@ -7,8 +7,9 @@
 //! - descriptions missing or longer than 160 characters (warning);
 //! - placeholders left by `medsite new` (`TODO: ...`): a warning in a
 //!   build, an error here;
-//! - figures too old, one series in several editions side by side, and
-//!   secondary sources where a primary is on record (warnings, in
+//! - figures too old, one series in several editions side by side,
+//!   secondary sources where a primary is on record, and links in prose to
+//!   a source's host that no figure on the page cites (warnings, in
 //!   [`provenance`]);
 //! - with `--external`, external links and figures' sources that do not
 //!   answer well (in [`external`]).

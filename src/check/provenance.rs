@@ -11,6 +11,9 @@
 //! - **Secondary sources** ([`secondary_with_primary`]): a figure cited
 //!   from a secondary source while a primary source for the same series,
 //!   scope and period is on record.
+//! - **Sources in prose** ([`sources_not_shown`]): a link in a page's
+//!   Markdown to a host that figures' sources are on, whose URL is the
+//!   source of no figure the page shows.
 //!
 //! Each rule is a pure function from figures (and, for pages, the figures
 //! each output shows) to findings; [`check`] reads the site and places the
@@ -342,6 +345,87 @@ pub fn mixed_editions_on_pages(
     found
 }
 
+/// A source's identity for comparing links with figures' sources: the
+/// URL without its fragment or a trailing `/`, and its host without
+/// `www.`; `None` for anything but an `http(s)` URL.
+fn source_key(link: &str) -> Option<(String, String)> {
+    let mut url = url::Url::parse(link.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_fragment(None);
+    let host = url.host_str()?;
+    let host = host.strip_prefix("www.").unwrap_or(host).to_string();
+    Some((url.as_str().trim_end_matches('/').to_string(), host))
+}
+
+/// Links in a page's prose (offset, destination) to a host that some
+/// figure's source is on, whose URL is the source of no figure the page
+/// shows: (offset, message) for each.
+pub fn sources_not_shown(
+    links: &[(usize, &str)],
+    figures: &[Figure<'_>],
+    shown: &[&Figure<'_>],
+) -> Vec<(usize, String)> {
+    let hosts: BTreeSet<String> = figures
+        .iter()
+        .filter_map(|figure| Some(source_key(figure.url)?.1))
+        .collect();
+    let cited: BTreeSet<String> = shown
+        .iter()
+        .filter_map(|figure| Some(source_key(figure.url)?.0))
+        .collect();
+    links
+        .iter()
+        .filter_map(|&(offset, link)| {
+            let (url, host) = source_key(link)?;
+            if !hosts.contains(&host) || cited.contains(&url) {
+                return None;
+            }
+            Some((
+                offset,
+                format!(
+                    "link `{}` cites {host}, where figures on record come from, but no figure this page shows has it as its source: show the figure it supports (its source link comes with it), or record that figure in `{FOLDER}/` with this source",
+                    link.trim()
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// [`sources_not_shown`] over every page and section with a Markdown file,
+/// placed at each link.
+fn sources_in_prose(
+    site: &Site,
+    figures: &[Figure<'_>],
+    shown: &BTreeMap<String, Vec<&Figure<'_>>>,
+) -> Vec<Diagnostic> {
+    let pages = site.pages.iter().map(|p| (&p.display, &p.path, &p.rendered));
+    let sections = site.sections.iter().map(|s| (&s.display, &s.path, &s.rendered));
+    let mut found = Vec::new();
+    for (display, path, rendered) in pages.chain(sections) {
+        let links: Vec<(usize, &str)> = rendered
+            .links
+            .iter()
+            .filter(|link| !link.image)
+            .map(|link| (link.offset, link.destination.as_str()))
+            .collect();
+        let on_page = shown.get(&format!("{path}index.html"));
+        let findings = sources_not_shown(&links, figures, on_page.map_or(&[], Vec::as_slice));
+        if findings.is_empty() {
+            continue;
+        }
+        let Some(source) = crate::check::Source::read(site, display) else {
+            continue;
+        };
+        found.extend(findings.into_iter().map(|(offset, message)| {
+            let diagnostic = Diagnostic::warning(display, "source-not-in-sources", message);
+            source.at_body(diagnostic, offset)
+        }));
+    }
+    found
+}
+
 /// Every rule over the site's figures, placed at their lines: figure
 /// warnings in the figures file, page warnings at the top of the page's
 /// source (or, for an output without one, at the output's path).
@@ -385,6 +469,7 @@ pub fn check(site: &Site, output: Option<&Output>, today: Date) -> Vec<Diagnosti
             .map(|(path, display)| (format!("{path}index.html"), display.as_str()))
             .collect();
         let shown = shown_figures(&figures, &site.data, output);
+        found.extend(sources_in_prose(site, &figures, &shown));
         for (file, message) in mixed_editions_on_pages(&shown) {
             found.push(match sources.get(&file) {
                 Some(display) => {

@@ -216,3 +216,23 @@ fn a_malformed_max_figure_age_is_an_error_at_its_line() {
         "site.toml:5:1: error: `[check] max_figure_age_years` is -2: it must be a whole number of years from 1 to 100 (leave it out to check no age)\n  |\n5 | max_figure_age_years = -2\n  | ^\n\nerror: check failed with 1 error, 0 warnings\n"
     );
 }
+
+#[test]
+fn a_link_in_prose_to_a_sources_host_that_no_figure_on_the_page_cites_warns_at_the_link() {
+    let site = site();
+    site.write(
+        "content/pay.md",
+        "---\ntitle: Pay\ndescription: Pay.\ntemplate: facts.html\n---\nPay compared, from [OEWS](https://www.bls.gov/oes/) and the\n[Outlook](https://www.bls.gov/ooh/); see also [AARC](https://www.aarc.org/).\n",
+    );
+    let output = check(site.path(), &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let (on_page, in_data) = WARNINGS.split_at(WARNINGS.find("data/").unwrap());
+    let expected = concat!(
+        "content/pay.md:7:1: warning: link `https://www.bls.gov/ooh/` cites bls.gov, where figures on record come from, but no figure this page shows has it as its source: show the figure it supports (its source link comes with it), or record that figure in `data/` with this source\n",
+        "  |\n",
+        "7 | [Outlook](https://www.bls.gov/ooh/); see also [AARC](https://www.aarc.org/).\n",
+        "  | ^\n",
+        "\n",
+    );
+    assert_eq!(stderr(&output), format!("{on_page}{expected}{in_data}"));
+}

@@ -187,3 +187,20 @@ mod lychee {
             .unwrap_or_default()
     }
 }
+
+#[cfg(all(test, not(feature = "check-external")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_feature_fetching_is_refused_naming_it() {
+        let progress = Counter::new(true, 0, "");
+        let Err(Failure::Usage(message)) = fetch(&[], &Settings::default(), &progress) else {
+            panic!("fetching worked without the feature");
+        };
+        assert_eq!(
+            message,
+            "`check --external` needs the `check-external` feature, which this medsite was built without: build it with `cargo build --release --features check-external` (it is on by default)"
+        );
+    }
+}

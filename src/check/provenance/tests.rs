@@ -189,3 +189,34 @@ fn figures_are_found_in_output_by_their_html() {
         ])
     );
 }
+
+#[test]
+fn a_link_to_a_sources_host_warns_unless_a_figure_on_the_page_cites_it() {
+    let oes = figure("a.pay", Some("OEWS"), "May 2024");
+    let ooh = Figure {
+        url: "https://bls.gov/ooh/healthcare/x.htm",
+        ..figure("a.jobs", Some("EP"), "2024-34")
+    };
+    let figures = [oes.clone(), ooh.clone()];
+    let links = [
+        (10, "https://www.bls.gov/oes/#tables"),
+        (20, "https://www.bls.gov/ooh/healthcare/x.htm/"),
+        (30, "https://www.bls.gov/cps/"),
+        (40, "https://www.aarc.org/"),
+        (50, "@/other.md"),
+    ];
+    let found = sources_not_shown(&links, &figures, &[&oes]);
+    let offsets: Vec<usize> = found.iter().map(|(offset, _)| *offset).collect();
+    assert_eq!(offsets, [20, 30], "the shown source and other hosts pass");
+    assert_eq!(
+        found[1].1,
+        "link `https://www.bls.gov/cps/` cites bls.gov, where figures on record come from, but no figure this page shows has it as its source: show the figure it supports (its source link comes with it), or record that figure in `data/` with this source"
+    );
+    assert_eq!(
+        sources_not_shown(&links, &figures, &[&oes, &ooh])
+            .iter()
+            .map(|(offset, _)| *offset)
+            .collect::<Vec<_>>(),
+        [30]
+    );
+}
