@@ -157,7 +157,8 @@ impl std::fmt::Display for CheckReport {
     }
 }
 
-fn plural(count: usize) -> &'static str {
+/// `s` unless `count` is 1: "1 page", "2 pages".
+pub(crate) fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
