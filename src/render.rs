@@ -43,8 +43,11 @@ pub struct Output {
 /// `get_pages`, `get_data` and `get_fact`.
 pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
-    tera.global_context()
-        .insert("site", &context::site_view(site));
+    let mut site_view = context::site_view(site);
+    if crate::cards::wanted(site, templates) == Ok(true) {
+        site_view.card = Some(crate::cards::FILE);
+    }
+    tera.global_context().insert("site", &site_view);
     crate::assets::register(&mut tera, &site.fingerprints);
     // Every page or section as a value is costly on a large site (and
     // `watch` makes a Tera per rebuild): only when a template asks for it.
@@ -61,6 +64,9 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     }
     if !templates.calling(crate::data::figures::FUNCTION).is_empty() {
         crate::data::figures::register(&mut tera, &site.data);
+    }
+    if !templates.calling(crate::images::CALL).is_empty() {
+        crate::images::html::register(&mut tera, &site.images, &site.config.images.sizes);
     }
     if templates.calling("get_section").is_empty() {
         return tera;
@@ -103,8 +109,12 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
     ctx.insert("path", &job.path);
     ctx.insert("permalink", &site.permalink(&job.path).unwrap_or_default());
     match job.target {
-        Target::Page(i) => ctx.insert("page", &context::page_view(site, &site.pages[i])),
-        Target::Section(i) => insert_section(&mut ctx, site, summaries, i, 1),
+        Target::Page(i) | Target::PageCard(i) => {
+            ctx.insert("page", &context::page_view(site, &site.pages[i]))
+        }
+        Target::Section(i) | Target::SectionCard(i) => {
+            insert_section(&mut ctx, site, summaries, i, 1)
+        }
         Target::SectionPager(i, pager) => insert_section(&mut ctx, site, summaries, i, pager),
         Target::TaxonomyList(i) => {
             ctx.insert("taxonomy", &context::taxonomy_view(&site.taxonomies[i]))
@@ -273,32 +283,7 @@ pub fn render_jobs(
     let summaries = context::Summaries::new(site);
     let results: Vec<JobResult<'_>> = jobs
         .par_iter()
-        .map(|job| {
-            // Sized for the page's own HTML plus its template, so the
-            // buffer rarely grows (and copies) while rendering.
-            let estimate = match job.target {
-                Target::Page(i) => site.pages[i].rendered.html.len(),
-                _ => 0,
-            } + 4 * 1024;
-            let mut bytes = Vec::with_capacity(estimate);
-            tera.render_to(
-                &job.template,
-                &context_for(site, &summaries, job),
-                &mut bytes,
-            )
-            .map(|()| {
-                // The whole output stays in memory until written: give
-                // back what the estimate over-reserved.
-                bytes.shrink_to_fit();
-                (job.output.clone(), Content::Bytes(bytes))
-            })
-            .map_err(|error| {
-                Box::new((
-                    templates.diagnostic(&error, None),
-                    source_of(site, job.target),
-                ))
-            })
-        })
+        .map(|job| render_job(site, templates, tera, &summaries, job))
         .collect();
     // Each job's path is its own: `plan` decided it.
     let mut output = Output::default();
@@ -313,6 +298,43 @@ pub fn render_jobs(
     }
     errors.extend(once_per_template_error(failed));
     finish(output, errors)
+}
+
+/// Renders one job; a card's SVG becomes its PNG.
+fn render_job<'a>(
+    site: &'a Site,
+    templates: &Templates,
+    tera: &Tera,
+    summaries: &context::Summaries<'_>,
+    job: &Job,
+) -> JobResult<'a> {
+    // Sized for the page's own HTML plus its template, so the buffer
+    // rarely grows (and copies) while rendering.
+    let estimate = match job.target {
+        Target::Page(i) => site.pages[i].rendered.html.len(),
+        _ => 0,
+    } + 4 * 1024;
+    let mut bytes = Vec::with_capacity(estimate);
+    let failed = |diagnostic| Box::new((diagnostic, source_of(site, job.target)));
+    tera.render_to(
+        &job.template,
+        &context_for(site, summaries, job),
+        &mut bytes,
+    )
+    .map_err(|error| failed(templates.diagnostic(&error, None)))?;
+    if matches!(job.target, Target::PageCard(_) | Target::SectionCard(_)) {
+        let png = crate::cards::rasterise(&bytes).map_err(|error| {
+            let file = templates
+                .display_path(&job.template)
+                .unwrap_or(&job.template);
+            failed(Diagnostic::error(file, "social-card", error.to_string()))
+        })?;
+        return Ok((job.output.clone(), Content::Bytes(png.to_vec())));
+    }
+    // The whole output stays in memory until written: give back what
+    // the estimate over-reserved.
+    bytes.shrink_to_fit();
+    Ok((job.output.clone(), Content::Bytes(bytes)))
 }
 
 /// One rendered output, or the template error it hit and the source it
@@ -352,7 +374,7 @@ fn once_per_template_error(mut failed: Vec<(Diagnostic, &str)>) -> Vec<Diagnosti
 /// the search index when `search = true`, and the plan's files to copy.
 pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
     let tera = site_tera(site, templates);
-    let (mut plan, mut errors) = plan::plan(site, templates.use_assets());
+    let (mut plan, mut errors) = plan_for(site, templates);
     let mut output = match render_jobs(site, templates, &tera, &plan.jobs) {
         Ok(output) => output,
         Err(found) => {
@@ -368,12 +390,25 @@ pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnost
             .files
             .insert(path.clone(), Content::Copy(file.clone()));
     }
-    for (path, bytes) in plan.built_in() {
+    for (path, _, bytes) in plan.in_memory() {
         output
             .files
             .insert(path.clone(), Content::Bytes(bytes.to_vec()));
     }
     finish(output, errors)
+}
+
+/// The plan of `site` rendered with `templates`: fingerprinted copies when
+/// a template calls `asset`, cards when the site gets them; a card
+/// template that this binary cannot draw is an error.
+pub fn plan_for(site: &Site, templates: &Templates) -> (Plan, Vec<Diagnostic>) {
+    let (cards, refused) = match crate::cards::wanted(site, templates) {
+        Ok(cards) => (cards, None),
+        Err(diagnostic) => (false, Some(diagnostic)),
+    };
+    let (plan, mut errors) = plan::plan_with_cards(site, templates.use_assets(), cards);
+    errors.extend(refused);
+    (plan, errors)
 }
 
 /// Indexes every rendered page and section for client-side search, its

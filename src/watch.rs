@@ -237,11 +237,7 @@ pub fn run(
         everything: true,
         ..Change::default()
     }));
-    loop {
-        let batch = match next_batch(&receiver, &mut rebuilder, &mut on_build) {
-            Some(batch) => batch,
-            None => break,
-        };
+    while let Some(batch) = next_batch(&receiver, &mut rebuilder, &mut on_build) {
         // Take whatever else is already waiting: one rebuild for all of it.
         let mut batches = vec![batch];
         batches.extend(receiver.try_iter());
@@ -322,6 +318,14 @@ mod tests {
         ] {
             assert!(change_of(&[path]).is_empty(), "{path}");
         }
+    }
+
+    /// Encoding an image writes into the site's `.medsite/cache/`: a
+    /// rebuild for it would encode nothing and write nothing, forever.
+    #[test]
+    fn the_image_cache_is_not_watched() {
+        let cached = ".medsite/cache/images/0123-480.webp";
+        assert!(change_of(&[cached, ".medsite/cache/images/x.tmp-12"]).is_empty());
     }
 
     #[test]

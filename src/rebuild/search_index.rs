@@ -49,12 +49,14 @@ struct Worker {
     done: mpsc::Receiver<Made>,
 }
 
-/// What a worker returns: the indexer, and the new index (its fingerprint
-/// and files), `None` when the pages are what the index on disk was made
-/// from.
+/// A new index: its [`search::fingerprint`] and its files.
+type NewIndex = (u128, Vec<(String, Vec<u8>)>);
+
+/// What a worker returns: the indexer, and the new index, `None` when the
+/// pages are what the index on disk was made from.
 struct Made {
     indexer: Option<search::Indexer>,
-    index: Result<Option<(u128, Vec<(String, Vec<u8>)>)>, Diagnostic>,
+    index: Result<Option<NewIndex>, Diagnostic>,
 }
 
 /// A page or section to index: its site path and its output file.
