@@ -14,7 +14,6 @@
 //! compared with what is really on disk. The tests check that after any
 //! sequence of changes the output is byte-identical to a fresh build.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -30,8 +29,10 @@ use crate::search;
 use crate::templates::Templates;
 
 mod affected;
+mod search_index;
 
 pub use affected::{Tainted, affected_jobs};
+use search_index::SearchIndex;
 
 /// What changed on disk, as `watch` classified it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,6 +89,9 @@ pub struct Outcome {
     pub rendered: usize,
     /// The search index was made again (not kept: no page's HTML changed).
     pub indexed: bool,
+    /// Only the search index was written, after the pages that it indexes
+    /// ([`Rebuilder::finish_search`]): nothing a page shows changed.
+    pub index_only: bool,
     /// Files in the output.
     pub files: usize,
     /// Warnings, when they differ from those of the previous build.
@@ -133,16 +137,6 @@ pub struct Rebuilder {
     /// The warnings last reported, so that a rebuild repeats none of them.
     warned: Vec<Diagnostic>,
     search: SearchIndex,
-}
-
-/// The search index in the output folder, and what is kept to rebuild it.
-#[derive(Default)]
-struct SearchIndex {
-    /// Made on first use: only sites with `search = true` need one.
-    indexer: Option<search::Indexer>,
-    /// [`search::fingerprint`] of what the index in the output folder was
-    /// made from; `None` when unknown (no index yet, or a failed rebuild).
-    fingerprint: Option<u128>,
 }
 
 impl Rebuilder {
@@ -283,19 +277,15 @@ impl Rebuilder {
                 })
         });
         let previous = self.built.as_ref().map(|built| &built.plan.owners);
-        // Known again only once the output is written.
-        let fingerprint = self.search.fingerprint.take();
         let indexed = add_search_index(
             &site,
             &mut plan,
             &mut rendered,
             Previous {
                 owners: previous,
-                fingerprint,
                 pages_unchanged: !pages_rendered && !pages_removed,
             },
-            &mut self.search.indexer,
-            &self.output_dir,
+            &mut self.search,
         )?;
 
         let changes = self.write(rendered, &plan, &pending)?;
@@ -308,6 +298,7 @@ impl Rebuilder {
             changed_pages,
             rendered: jobs.len(),
             indexed: indexed.ran,
+            index_only: false,
             files: plan.owners.len(),
             warnings: if warnings == self.warned {
                 Vec::new()
@@ -317,12 +308,19 @@ impl Rebuilder {
             },
             elapsed: started.elapsed(),
         };
-        self.search.fingerprint = indexed.fingerprint;
+        if indexed.ran {
+            self.search.fingerprint = indexed.fingerprint;
+        }
         let previous = self.built.replace(Built {
             site,
             templates,
             plan,
         });
+        if indexed.later {
+            let built = self.built.as_ref().expect("just built");
+            self.search
+                .start(&built.site, &built.plan.jobs, &self.output_dir);
+        }
         // Freeing a large site takes a while: not on the way to the browser.
         if let Some(previous) = previous {
             std::thread::spawn(move || drop(previous));
@@ -466,8 +464,6 @@ impl Rebuilder {
             .filter(|(_, owner)| **owner == Owner::SearchIndex)
             .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
-        // Known again only once the output is written.
-        let fingerprint = self.search.fingerprint.take();
         let rendered = render::render_jobs(site, &built.templates, &tera, &jobs)
             .map_err(Failure::Content)
             .and_then(|mut rendered| {
@@ -477,11 +473,9 @@ impl Rebuilder {
                     &mut rendered,
                     Previous {
                         owners: Some(&before),
-                        fingerprint,
                         pages_unchanged: false,
                     },
-                    &mut self.search.indexer,
-                    &self.output_dir,
+                    &mut self.search,
                 )
                 .map(|indexed| (rendered, indexed))
             });
@@ -505,7 +499,11 @@ impl Rebuilder {
                 return Err(Failure::Io(error.to_string()));
             }
         };
-        self.search.fingerprint = indexed.fingerprint;
+        if indexed.later {
+            self.search
+                .start(&built.site, &built.plan.jobs, &self.output_dir);
+        }
+        let site = &built.site;
         Ok(Some(Outcome {
             full: false,
             written: changes.written,
@@ -518,6 +516,7 @@ impl Rebuilder {
                 .collect(),
             rendered: jobs.len(),
             indexed: indexed.ran,
+            index_only: false,
             files: built.plan.owners.len(),
             warnings: Vec::new(),
             elapsed: started.elapsed(),
@@ -525,55 +524,44 @@ impl Rebuilder {
     }
 }
 
-/// The search index that the output folder holds now, for
-/// [`add_search_index`].
+/// The output folder's state before a rebuild, for [`add_search_index`].
 struct Previous<'a> {
     /// Every output of the previous build (`None` for the first build).
     owners: Option<&'a BTreeMap<String, Owner>>,
-    /// What its index was made from, if known.
-    fingerprint: Option<u128>,
     /// No page or section was rendered or removed since.
     pages_unchanged: bool,
 }
 
-impl Previous<'_> {
-    /// The paths of the previous index's files.
-    fn index_files(&self) -> impl Iterator<Item = &String> {
-        self.owners
-            .into_iter()
-            .flatten()
-            .filter(|(_, owner)| **owner == Owner::SearchIndex)
-            .map(|(path, _)| path)
-    }
-}
-
 /// What [`add_search_index`] did.
 struct Indexed {
-    /// [`search::fingerprint`] of the index now in the output.
+    /// [`search::fingerprint`] of the index it made.
     fingerprint: Option<u128>,
-    /// pagefind ran.
+    /// pagefind ran: the index is in the output.
     ran: bool,
+    /// The pages may differ from what the index was made from: once they
+    /// are written, index them on a worker ([`SearchIndex::start`]).
+    later: bool,
 }
 
-/// Adds the search index (`search = true` in `site.toml`) to `rendered`
-/// and its files to `plan`, as `render::render` does for a full build.
-/// pagefind has no incremental API, so every page and section is indexed
-/// again, those not rendered now as they are in the output folder; unless
-/// no page changed, or the pages' HTML is what the previous index was made
-/// from: then the previous index files are kept.
+/// With `search = true` in `site.toml`: the first build adds the search
+/// index to `rendered` and its files to `plan`, as `render::render` does
+/// for `build`; a rebuild keeps the previous index's files in `plan`, and
+/// says whether to index again once the pages are written (see
+/// [`search_index`] for why).
 fn add_search_index(
     site: &Site,
     plan: &mut Plan,
     rendered: &mut Output,
     previous: Previous<'_>,
-    indexer: &mut Option<search::Indexer>,
-    output_dir: &Path,
+    search: &mut SearchIndex,
 ) -> Result<Indexed, Failure> {
+    let mut indexed = Indexed {
+        fingerprint: None,
+        ran: false,
+        later: false,
+    };
     if !site.config.search {
-        return Ok(Indexed {
-            fingerprint: None,
-            ran: false,
-        });
+        return Ok(indexed);
     }
     let claim = |plan: &mut Plan, paths: Vec<&String>| -> Result<(), Failure> {
         let mut errors = plan.add_search_index(site, paths);
@@ -583,61 +571,38 @@ fn add_search_index(
         crate::diagnostics::sort(&mut errors);
         Err(Failure::Content(errors))
     };
-    if previous.owners.is_some() && previous.pages_unchanged {
-        claim(plan, previous.index_files().collect())?;
-        return Ok(Indexed {
-            fingerprint: previous.fingerprint,
-            ran: false,
-        });
+    if let Some(owners) = previous.owners {
+        claim(plan, search_index::index_files(owners).collect())?;
+        indexed.later = !previous.pages_unchanged;
+        return Ok(indexed);
     }
-    let mut texts: Vec<(&str, Cow<'_, str>)> = Vec::new();
-    for job in plan
+    let documents: Vec<search::Document<'_>> = plan
         .jobs
         .iter()
         .filter(|job| matches!(job.target, Target::Page(_) | Target::Section(_)))
-    {
-        let html = match rendered.files.get(&job.output) {
-            Some(Content::Bytes(bytes)) => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
-            _ => std::fs::read_to_string(output_dir.join(&job.output))
-                .ok()
-                .map(Cow::Owned),
-        };
-        if let Some(html) = html {
-            texts.push((&job.path, html));
-        }
-    }
-    let documents: Vec<search::Document<'_>> = texts
-        .iter()
-        .map(|(path, html)| search::Document { path, html })
+        .filter_map(|job| match rendered.files.get(&job.output) {
+            Some(Content::Bytes(bytes)) => Some(search::Document {
+                path: &job.path,
+                html: std::str::from_utf8(bytes).ok()?,
+            }),
+            _ => None,
+        })
         .collect();
-    let fingerprint = search::fingerprint(site, &documents);
-    if previous.owners.is_some() && previous.fingerprint == Some(fingerprint) {
-        drop(documents);
-        drop(texts);
-        claim(plan, previous.index_files().collect())?;
-        return Ok(Indexed {
-            fingerprint: Some(fingerprint),
-            ran: false,
-        });
-    }
-    let indexer = match indexer {
-        Some(indexer) => indexer,
-        None => indexer.insert(search::Indexer::new().map_err(|d| Failure::Content(vec![d]))?),
-    };
-    let files = indexer
-        .index(site, &documents)
+    let language = &site.config.language;
+    let fingerprint = search::fingerprint(language, &documents);
+    let files = search
+        .indexer()
+        .and_then(|indexer| indexer.index(language, &documents))
         .map_err(|d| Failure::Content(vec![d]))?;
     drop(documents);
-    drop(texts);
     // As `render::render` refuses it: a page or file already there.
     claim(plan, files.iter().map(|(path, _)| path).collect())?;
     for (path, bytes) in files {
         rendered.files.insert(path, Content::Bytes(bytes));
     }
-    Ok(Indexed {
-        fingerprint: Some(fingerprint),
-        ran: true,
-    })
+    indexed.fingerprint = Some(fingerprint);
+    indexed.ran = true;
+    Ok(indexed)
 }
 
 /// Site paths of the pages and sections whose source is `changed` or lies

@@ -32,8 +32,12 @@ pub fn index(
     site: &Site,
     documents: &[Document<'_>],
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    Indexer::new()?.index(site, documents)
+    Indexer::new()?.index(&site.config.language, documents)
 }
+
+/// The name of the index file that points at all the others: written last,
+/// so that a reader who finds a new one finds every file it names.
+pub const ENTRY: &str = "pagefind/pagefind-entry.json";
 
 /// Drives pagefind, on the same threads every time.
 ///
@@ -68,12 +72,12 @@ impl Indexer {
     /// once any page has it), or the whole `<body>` when no page marks one.
     pub fn index(
         &self,
-        site: &Site,
+        language: &str,
         documents: &[Document<'_>],
     ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         self.runtime.block_on(async {
             let options = pagefind::options::PagefindServiceConfig::builder()
-                .force_language(site.config.language.clone())
+                .force_language(language.to_string())
                 .build();
             let mut index =
                 pagefind::api::PagefindIndex::new(Some(options)).map_err(|error| failed(&error))?;
@@ -109,13 +113,13 @@ impl Indexer {
 /// What an index is made from, for telling whether it would come out the
 /// same: the language and every document, in order. pagefind's output is
 /// a function of these (its file names are hashes of their contents).
-pub fn fingerprint(site: &Site, documents: &[Document<'_>]) -> u128 {
+pub fn fingerprint(language: &str, documents: &[Document<'_>]) -> u128 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut field = |bytes: &[u8]| {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
     };
-    field(site.config.language.as_bytes());
+    field(language.as_bytes());
     for document in documents {
         field(document.path.as_bytes());
         field(document.html.as_bytes());

@@ -83,7 +83,9 @@ impl Message {
         if outcome.full {
             return Message::Reload { navigate: None };
         }
-        if outcome.written.is_empty() && outcome.removed.is_empty() {
+        // A new search index: what the page shows is the same, and its
+        // next search reads the new index.
+        if outcome.index_only || (outcome.written.is_empty() && outcome.removed.is_empty()) {
             return Message::Ok;
         }
         if outcome.removed.is_empty() && outcome.written.iter().all(|p| p.ends_with(".css")) {
@@ -791,6 +793,25 @@ mod tests {
             Message::Css {
                 paths: vec!["style.css".into()]
             }
+        );
+    }
+
+    #[test]
+    fn a_search_index_written_after_its_pages_reloads_nothing() {
+        let outcome = Outcome {
+            written: vec![
+                "pagefind/pagefind-entry.json".into(),
+                "pagefind/pagefind.en_1234567.pf_meta".into(),
+            ],
+            removed: vec!["pagefind/pagefind.en_7654321.pf_meta".into()],
+            indexed: true,
+            index_only: true,
+            ..Outcome::default()
+        };
+        assert_eq!(
+            Message::after(&Ok(outcome), Some("/")),
+            Message::Ok,
+            "the page is as it was"
         );
     }
 }

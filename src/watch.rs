@@ -237,7 +237,7 @@ pub fn run(
         everything: true,
         ..Change::default()
     }));
-    while let Ok(batch) = receiver.recv() {
+    while let Some(batch) = next_batch(&receiver, &mut rebuilder, &mut on_build) {
         // Take whatever else is already waiting: one rebuild for all of it.
         let mut batches = vec![batch];
         batches.extend(receiver.try_iter());
@@ -263,6 +263,33 @@ pub fn run(
         on_build(&rebuilder.rebuild(change));
     }
     Err(Failure::Io("the file watcher stopped".into()))
+}
+
+/// How often the loop looks whether the search index made after a rebuild
+/// is ready to be written.
+const SEARCH_POLL: Duration = Duration::from_millis(10);
+
+/// The next batch of file events; meanwhile, writes the search index as
+/// soon as a worker has made it. `None` when the watcher stopped.
+fn next_batch(
+    receiver: &mpsc::Receiver<DebounceEventResult>,
+    rebuilder: &mut Rebuilder,
+    on_build: &mut impl FnMut(&Result<Outcome, Failure>),
+) -> Option<DebounceEventResult> {
+    loop {
+        if !rebuilder.search_pending() {
+            return receiver.recv().ok();
+        }
+        match receiver.recv_timeout(SEARCH_POLL) {
+            Ok(batch) => return Some(batch),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(result) = rebuilder.finish_search(false) {
+                    on_build(&result);
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

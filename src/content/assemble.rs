@@ -131,13 +131,7 @@ impl ContentCache {
         check_schemas(&schemas, all_texts, &mut problems);
         let bundles = bundle_folders(&walked.pages);
         let mut failed = walked.failed;
-        let page_sources: Vec<String> = walked.pages.iter().map(|f| f.source.clone()).collect();
-        let (mut pages, page_texts) = pages(walked.pages, &folders, &mut problems);
-        failed.extend(
-            page_sources
-                .into_iter()
-                .filter(|s| !pages.iter().any(|p| &p.source == s)),
-        );
+        let (mut pages, page_texts) = pages(walked.pages, &folders, &mut problems, &mut failed);
         // `page_texts[i]` is the file of `pages[i]`; generated pages follow.
         let locator = RecordLocator::new(&root);
         pages.extend(generated_pages(
@@ -382,11 +376,12 @@ fn bundle_folders(files: &[Arc<ParsedFile>]) -> Vec<String> {
 }
 
 /// Step 4: a page for each file that makes a valid one, with the file it
-/// came from (same index).
+/// came from (same index); the sources of the others join `failed`.
 fn pages(
     files: Vec<Arc<ParsedFile>>,
     folders: &SectionFolders,
     problems: &mut Problems,
+    failed: &mut Vec<String>,
 ) -> (Vec<Page>, Vec<Arc<ParsedFile>>) {
     let mut pages = Vec::new();
     let mut texts = Vec::new();
@@ -400,7 +395,10 @@ fn pages(
                 pages.push(page);
                 texts.push(file);
             }
-            Err(diagnostic) => problems.errors.push(diagnostic),
+            Err(diagnostic) => {
+                problems.errors.push(diagnostic);
+                failed.push(file.source.clone());
+            }
         }
     }
     (pages, texts)

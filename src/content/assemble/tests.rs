@@ -35,7 +35,7 @@ fn site_parts(files: &[(&str, &str)]) -> (Vec<Section>, Vec<Page>, Vec<Arc<Parse
     let (mut sections, _) = sections(walked.sections, &config(""));
     let folders = SectionFolders::new(&sections);
     link_sections(&mut sections, &folders);
-    let (pages, texts) = pages(walked.pages, &folders, &mut problems);
+    let (pages, texts) = pages(walked.pages, &folders, &mut problems, &mut Vec::new());
     (sections, pages, texts, problems)
 }
 
