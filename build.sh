@@ -11,8 +11,14 @@ cd "$(dirname "$0")"
 
 medsite=target/release/medsite
 
+# ./build.sh builds medsite with every cargo feature but `check-external`:
+# lychee-lib and its HTTP and TLS stack are about 30% of a first compile, and
+# the careers site's build and tests do not fetch. `./build.sh check
+# --external` builds with every feature.
+site_features=images,highlight,social-cards
+
 build_release() {
-    cargo build --release --locked --quiet
+    cargo build --release --locked --quiet --no-default-features --features "${1:-$site_features}"
 }
 
 build_site() {
@@ -43,7 +49,10 @@ case "${1:-build}" in
         tests/browser/run.sh dist
         ;;
     check | watch | serve | new)
-        build_release
+        case " $* " in
+            *" --external "*) build_release "$site_features,check-external" ;;
+            *) build_release ;;
+        esac
         exec "$medsite" "$@"
         ;;
     *)
