@@ -46,16 +46,7 @@ fn site_with(files: &[(&str, &str)]) -> TempSite {
 
 /// What a failing build printed on stderr; it must exit 1 and write nothing.
 fn failing_build(files: &[(&str, &str)]) -> String {
-    let site = site_with(files);
-    let output = site.build(&["--quiet"]);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr:\n{}",
-        stderr(&output)
-    );
-    assert!(!site.path().join("dist").exists());
-    stderr(&output)
+    crate::support::failed_build(&site_with(files))
 }
 
 #[test]

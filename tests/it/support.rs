@@ -380,3 +380,17 @@ pub const CAREERS: [&str; 9] = [
     "pharmacy-technician",
     "medical-equipment-repairer",
 ];
+
+/// What `site`'s build printed on stderr, when it must fail: exit 1, and
+/// no output folder written.
+pub fn failed_build(site: &TempSite) -> String {
+    let output = site.build(&["--quiet"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr:\n{}",
+        stderr(&output)
+    );
+    assert!(!site.path().join("dist").exists());
+    stderr(&output)
+}
