@@ -301,6 +301,9 @@ fn missing_templates(site: &Site, templates: &Templates, jobs: &[Job]) -> Vec<Di
     errors
 }
 
+/// What [`stream_jobs`] hands each rendered output to.
+type PutJob<'f, E> = dyn Fn(&Job, Vec<u8>) -> Result<(), E> + Sync + 'f;
+
 /// Renders the given jobs in parallel and hands each output to `put` as
 /// soon as it is rendered, so that only the outputs being rendered are in
 /// memory. After the first template error, outputs are still rendered
@@ -311,7 +314,7 @@ fn stream_jobs<E: Send>(
     templates: &Templates,
     tera: &Tera,
     jobs: &[Job],
-    put: &(dyn Fn(&Job, Vec<u8>) -> Result<(), E> + Sync),
+    put: &PutJob<'_, E>,
 ) -> Result<(), RenderError<E>> {
     let missing = missing_templates(site, templates, jobs);
     if !missing.is_empty() {
