@@ -35,8 +35,13 @@ static LOADED: LazyLock<(Site, Templates)> = LazyLock::new(|| load_site(&SITE_DI
 
 /// The site at `root`, as `medsite build` loads it.
 fn load_site(root: &Path) -> (Site, Templates) {
-    let (site, templates, _) = medsite::build::load(root, None, &LoadOptions::default())
-        .unwrap_or_else(|_| panic!("the site at {} loads", root.display()));
+    let (site, templates, _) = medsite::build::load(
+        root,
+        None,
+        &LoadOptions::default(),
+        &medsite::progress::Progress::new(true),
+    )
+    .unwrap_or_else(|_| panic!("the site at {} loads", root.display()));
     (site, templates)
 }
 

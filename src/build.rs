@@ -69,28 +69,33 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config, Failur
 }
 
 /// Reads the configuration, the content, the data files and the
-/// templates, reporting the problems of all of them together.
+/// templates, reporting the problems of all of them together, then makes
+/// the images ready (`progress` shows their encoding).
 pub fn load(
     root: &Path,
     base_url: Option<&str>,
     options: &LoadOptions,
+    progress: &Progress,
 ) -> Result<(Site, Templates, Vec<Diagnostic>), Failure> {
     let config = load_config(root, base_url)?;
     let theme = config.theme.clone();
     let data_config = config.clone();
-    let ((site, data), templates) = rayon::join(
+    let ((mut cache, data), templates) = rayon::join(
         || {
             rayon::join(
-                || content::load(root, config, options),
+                || content::ContentCache::scan(root),
                 || crate::data::load(root, &data_config),
             )
         },
         || Templates::load(root, theme.as_deref()),
     );
+    // Sections may generate pages from data files: assembled once both are read.
+    let site = cache.assemble(config, options, data.as_ref().ok());
     match (site, data, templates) {
         (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
             site.data = std::sync::Arc::new(data);
             expand_components(&mut site, &templates)?;
+            prepare_images(&mut site, &templates, None, progress)?;
             Ok((site, templates, warnings))
         }
         (site, data, templates) => {
@@ -121,6 +126,25 @@ pub fn expand_components(site: &mut Site, templates: &Templates) -> Result<(), F
     } else {
         Err(Failure::Content(errors))
     }
+}
+
+/// Reads, encodes and places the images the site shows (see
+/// [`crate::images`]); `previous` lends what a rebuild made of unchanged
+/// files.
+pub fn prepare_images(
+    site: &mut Site,
+    templates: &Templates,
+    previous: Option<&crate::images::Images>,
+    progress: &Progress,
+) -> Result<(), Failure> {
+    let all = !templates.calling(crate::images::CALL).is_empty();
+    let mut errors = crate::images::prepare(site, all, previous, progress);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    crate::diagnostics::sort(&mut errors);
+    errors.dedup();
+    Err(Failure::Content(errors))
 }
 
 /// Checks the output folder (default `<root>/dist`) before any work, and
@@ -169,7 +193,8 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
-    let (site, templates, mut warnings) = load(root, options.base_url.as_deref(), &load_options)?;
+    let (site, templates, mut warnings) =
+        load(root, options.base_url.as_deref(), &load_options, &progress)?;
     progress.stage("rendering");
     // Each file goes to the staging folder as soon as it is rendered, so
     // memory does not grow with the output; nothing reaches the output

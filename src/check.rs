@@ -35,6 +35,7 @@ use crate::locate::{self, Segment};
 use crate::markdown::Rendered;
 use crate::render::{Content, Output};
 
+pub mod prose_numbers;
 pub mod provenance;
 
 /// Longest description, in characters, before search engines cut it.
@@ -144,11 +145,14 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
             elapsed: started.elapsed(),
         }
     };
-    let (site, templates, mut found) = match build::load(&options.root, None, &load_options) {
-        Ok(loaded) => loaded,
-        Err(Failure::Content(errors)) => return Ok(report(refuse_placeholders(errors), 0, 0)),
-        Err(other) => return Err(other),
-    };
+    // Images are encoded into the cache that `build` uses, quietly.
+    let progress = crate::progress::Progress::new(true);
+    let (site, templates, mut found) =
+        match build::load(&options.root, None, &load_options, &progress) {
+            Ok(loaded) => loaded,
+            Err(Failure::Content(errors)) => return Ok(report(refuse_placeholders(errors), 0, 0)),
+            Err(other) => return Err(other),
+        };
     found = refuse_placeholders(found);
     let output = match build::render(&site, &templates) {
         Ok(output) => Some(output),
@@ -232,9 +236,12 @@ impl Source {
 /// The checks that `build` does not make, on a loaded site and (when the
 /// templates rendered) its output.
 pub fn check_site(site: &Site, output: Option<&Output>) -> Vec<Diagnostic> {
+    // Pages made from data have no Markdown or front matter of their own:
+    // their template's links are checked with the templates' below.
     let mut documents: Vec<Document<'_>> = site
         .pages
         .iter()
+        .filter(|page| page.record.is_none())
         .map(|page| Document {
             display: &page.display,
             folder: folder_of(&page.source),

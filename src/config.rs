@@ -44,6 +44,8 @@ struct RawConfig {
     extra: toml::Table,
     #[serde(default)]
     check: CheckSettings,
+    #[serde(default)]
+    images: crate::images::ImageSettings,
 }
 
 /// `[check]` in site.toml: settings of `medsite check`'s rules over
@@ -61,12 +63,27 @@ pub struct CheckSettings {
 pub const MAX_FIGURE_AGE_LIMIT: i64 = 100;
 
 /// `[markdown]` in site.toml.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct MarkdownSettings {
     /// `pass` (default), `escape` or `strip`; script URLs are always dropped.
     #[serde(default)]
     pub raw_html: crate::markdown::RawHtml,
+    /// Highlight fenced code blocks at build time (see [`crate::highlight`]).
+    #[serde(default)]
+    pub highlight: bool,
+    #[serde(default)]
+    pub highlight_theme_light: Option<String>,
+    #[serde(default)]
+    pub highlight_theme_dark: Option<String>,
+}
+
+/// The two themes of the highlighting stylesheet, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HighlightThemes {
+    pub light: String,
+    /// Used under `prefers-color-scheme: dark`.
+    pub dark: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,12 +166,16 @@ pub struct Config {
     /// Build a client-side search index (pagefind) into `pagefind/`.
     pub search: bool,
     pub markdown: crate::markdown::MarkdownOptions,
+    /// `[markdown] highlight = true`: the stylesheet's themes.
+    pub highlight: Option<HighlightThemes>,
     /// Keyed by data file path relative to `data/`, e.g. `careers.csv`.
     pub data: BTreeMap<String, DataSettings>,
     /// `[extra]`: the site's own settings for its templates (`site.extra`).
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// `[check]`: settings of `medsite check`.
     pub check: CheckSettings,
+    /// `[images]`: the widths of responsive images (see `docs/images.md`).
+    pub images: crate::images::ImageSettings,
 }
 
 impl Config {
@@ -255,6 +276,14 @@ impl Config {
                 ),
             ));
         }
+        if let Some(problem) = raw.images.problem() {
+            problems.push(at_key(
+                text,
+                &locate::keys(&["images", "widths"]),
+                format!("`[images]`: {problem}"),
+            ));
+        }
+        let highlight = highlight_themes(text, &raw.markdown, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -276,7 +305,9 @@ impl Config {
             search: raw.search,
             markdown: crate::markdown::MarkdownOptions {
                 raw_html: raw.markdown.raw_html,
+                highlight: highlight.is_some(),
             },
+            highlight,
             data: raw.data,
             extra: raw
                 .extra
@@ -284,6 +315,7 @@ impl Config {
                 .map(|(key, value)| (key, toml_to_json(value)))
                 .collect(),
             check: raw.check,
+            images: raw.images,
         })
     }
 
@@ -318,6 +350,46 @@ impl Config {
             }
         }
     }
+}
+
+/// The highlighting themes when `[markdown] highlight` is on; a binary
+/// built without the feature, or an unknown theme, is refused at its key.
+fn highlight_themes(
+    text: &str,
+    settings: &MarkdownSettings,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<HighlightThemes> {
+    if !settings.highlight {
+        return None;
+    }
+    if let Some(message) = crate::highlight::unavailable() {
+        let key = locate::keys(&["markdown", "highlight"]);
+        problems.push(at_key(text, &key, message.to_string()));
+        return None;
+    }
+    let mut theme = |key: &str, chosen: &Option<String>, default: &str| {
+        let name = chosen.clone().unwrap_or_else(|| default.to_string());
+        crate::highlight::check_theme(&name)
+            .map_err(|message| {
+                problems.push(at_key(text, &locate::keys(&["markdown", key]), message))
+            })
+            .ok()
+            .map(|()| name)
+    };
+    let light = theme(
+        "highlight_theme_light",
+        &settings.highlight_theme_light,
+        crate::highlight::DEFAULT_LIGHT,
+    );
+    let dark = theme(
+        "highlight_theme_dark",
+        &settings.highlight_theme_dark,
+        crate::highlight::DEFAULT_DARK,
+    );
+    Some(HighlightThemes {
+        light: light?,
+        dark: dark?,
+    })
 }
 
 /// Checks a base URL and makes it end with exactly one `/`.

@@ -31,6 +31,13 @@ pub struct SiteView<'a> {
     pub feeds: bool,
     /// `[extra]` of site.toml, free-form.
     pub extra: &'a serde_json::Map<String, serde_json::Value>,
+    /// The highlighting stylesheet's path (`highlight.css`) when
+    /// `[markdown] highlight` is on, else null: link it from `<head>`.
+    pub highlight_css: Option<&'static str>,
+    /// The social card's file name (`card.png`) when every page and
+    /// section has one beside its `index.html` (a base URL and a
+    /// `card.svg` template), else null.
+    pub card: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -189,6 +196,12 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
             .collect(),
         feeds: site.config.feeds,
         extra: &site.config.extra,
+        highlight_css: site
+            .config
+            .highlight
+            .as_ref()
+            .map(|_| crate::highlight::STYLESHEET),
+        card: None,
     }
 }
 

@@ -19,6 +19,7 @@
 
 pub mod assets;
 pub mod build;
+pub mod cards;
 pub mod check;
 pub mod components;
 pub mod config;
@@ -29,6 +30,8 @@ pub mod diagnostics;
 pub mod failure;
 pub mod feed;
 pub mod fs;
+pub mod highlight;
+pub mod images;
 pub mod init;
 pub mod json_ld;
 pub mod locate;

@@ -5,6 +5,8 @@
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
+mod code_blocks;
+
 /// Marks the end of a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -36,6 +38,8 @@ pub enum RawHtml {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MarkdownOptions {
     pub raw_html: RawHtml,
+    /// Fenced code blocks get highlighting classes ([`crate::highlight`]).
+    pub highlight: bool,
 }
 
 /// One entry of a table of contents, with the headings nested below it.
@@ -94,6 +98,9 @@ pub struct Rendered {
     /// Theme components called from the Markdown; `html` and `summary`
     /// hold a placeholder for each until [`crate::components::expand`].
     pub components: Vec<crate::components::Call>,
+    /// Local images; `html` and `summary` hold a placeholder for each until
+    /// [`crate::images::prepare`].
+    pub images: Vec<crate::images::ImageCall>,
 }
 
 /// A heading being collected: level, explicit id, classes, inner events.
@@ -126,7 +133,13 @@ pub fn render(
     let mut dropping_link = false;
     let mut dropping_image = false;
 
-    for (event, range) in Parser::new_ext(source, self::options()).into_offset_iter() {
+    let mut image_calls = Vec::new();
+    let mut image_problems = Vec::new();
+    let parsed = Parser::new_ext(source, self::options()).into_offset_iter();
+    let parsed =
+        crate::images::markdown::Images::new(parsed, &mut image_calls, &mut image_problems);
+    let mut parsed = code_blocks::CodeBlocks::new(parsed, options.highlight);
+    for (event, range) in parsed.by_ref() {
         if dropping_image {
             dropping_image = !matches!(event, Event::End(TagEnd::Image));
             continue;
@@ -153,7 +166,9 @@ pub fn render(
                 continue;
             }
             Event::Html(ref html) | Event::InlineHtml(ref html)
-                if options.raw_html != RawHtml::Pass && html.trim() != MORE_MARKER =>
+                if options.raw_html != RawHtml::Pass
+                    && html.trim() != MORE_MARKER
+                    && !crate::images::is_placeholder(html) =>
             {
                 match options.raw_html {
                     RawHtml::Escape => Event::Text(html.clone()),
@@ -236,6 +251,8 @@ pub fn render(
         }
     }
 
+    parsed.finish(&mut rendered);
+    rendered.images = image_calls;
     if let Some(end) = summary_end {
         let mut summary = String::new();
         pulldown_cmark::html::push_html(&mut summary, events[..end].iter().cloned());
@@ -244,24 +261,42 @@ pub fn render(
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered.html = drop_script_urls(std::mem::take(&mut rendered.html));
     rendered.toc = nest(&flat_headings);
+    add_images(&mut rendered, image_problems);
     rendered
+}
+
+/// Local images are links for `medsite check` too, and their problems
+/// (missing alt text) are the page's.
+fn add_images(rendered: &mut Rendered, problems: Vec<MarkdownProblem>) {
+    rendered.problems.extend(problems);
+    rendered
+        .links
+        .extend(rendered.images.iter().map(|image| Link {
+            offset: image.offset,
+            destination: image.destination.clone(),
+            image: true,
+        }));
+    rendered.links.sort_by_key(|link| link.offset);
 }
 
 /// The opening of a code block: it scrolls, so keyboards must be able to
 /// reach it; a fenced block's language becomes a class.
 fn code_block_start(kind: &pulldown_cmark::CodeBlockKind<'_>) -> Event<'static> {
     let language = match kind {
-        pulldown_cmark::CodeBlockKind::Fenced(info) => {
-            info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-        }
-        pulldown_cmark::CodeBlockKind::Indented => String::new(),
+        pulldown_cmark::CodeBlockKind::Fenced(info) => fence_language(info),
+        pulldown_cmark::CodeBlockKind::Indented => "",
     };
     let class = if language.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\"", escape(&language))
+        format!(" class=\"language-{}\"", escape(language))
     };
     Event::Html(CowStr::from(format!("<pre tabindex=\"0\"><code{class}>")))
+}
+
+/// The language of a fenced block: the first word of its info string.
+fn fence_language(info: &str) -> &str {
+    info.split([' ', ',', '{']).next().unwrap_or("")
 }
 
 /// Writes a collected heading into `events` with a unique id (recorded in
@@ -467,11 +502,34 @@ mod tests {
         assert!(rendered.problems.iter().all(|p| !p.is_error));
     }
 
+    /// An image's placeholder is raw HTML to pulldown-cmark: neither the
+    /// `raw_html` choice nor the script-URL filter may touch it.
+    #[test]
+    fn image_placeholders_survive_escaped_raw_html_and_the_script_filter() {
+        let source = "![A chart](c.png) [x](javascript:y) <b>b</b>\n";
+        let escape = MarkdownOptions {
+            raw_html: RawHtml::Escape,
+            ..MarkdownOptions::default()
+        };
+        let rendered = render(source, escape, &keep);
+        let placeholder = crate::images::placeholder(0);
+        assert_eq!(
+            rendered.html,
+            format!("<p>{placeholder} x &lt;b&gt;b&lt;/b&gt;</p>\n")
+        );
+        assert_eq!(rendered.images[0].destination, "c.png");
+        assert_eq!(rendered.links[0].destination, "c.png");
+        // Raw HTML with a script URL goes through lol_html.
+        let rendered = render_default("![A chart](c.png) <a href=\"javascript:y\">b</a>\n", &keep);
+        assert_eq!(rendered.html, format!("<p>{placeholder} <a>b</a></p>\n"));
+    }
+
     #[test]
     fn raw_html_can_be_escaped_or_stripped() {
         let source = "<b>bold</b>\n\n<div>block</div>\n";
         let escape = MarkdownOptions {
             raw_html: RawHtml::Escape,
+            ..MarkdownOptions::default()
         };
         assert_eq!(
             render(source, escape, &keep).html,
@@ -479,6 +537,7 @@ mod tests {
         );
         let strip = MarkdownOptions {
             raw_html: RawHtml::Strip,
+            ..MarkdownOptions::default()
         };
         assert_eq!(render(source, strip, &keep).html, "<p>bold</p>\n");
     }

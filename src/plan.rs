@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 use std::ops::Bound;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::content::{Site, paths};
 use crate::diagnostics::{self, Diagnostic};
@@ -54,6 +55,10 @@ pub enum Target {
     Feed,
     Sitemap,
     Robots,
+    /// The social card of a page ([`crate::cards`]).
+    PageCard(usize),
+    /// The social card of a section.
+    SectionCard(usize),
 }
 
 /// One output file to render.
@@ -78,6 +83,9 @@ pub enum Owner {
     BuiltIn(&'static [u8]),
     /// The search index (`search = true` in `site.toml`).
     SearchIndex,
+    /// The code highlighting stylesheet (`[markdown] highlight = true`),
+    /// this text ([`crate::highlight::stylesheet`]).
+    Highlight(Arc<str>),
 }
 
 /// Every output of a site, with its owner.
@@ -97,8 +105,18 @@ pub struct Plan {
 /// twice the first keeps it; every refusal is returned, naming both
 /// sources.
 pub fn plan(site: &Site, fingerprinted: bool) -> (Plan, Vec<Diagnostic>) {
+    plan_with_cards(site, fingerprinted, false)
+}
+
+/// [`plan`], with a social card for every page and section when `cards`
+/// (see [`crate::cards::wanted`]).
+pub fn plan_with_cards(site: &Site, fingerprinted: bool, cards: bool) -> (Plan, Vec<Diagnostic>) {
+    let mut jobs = jobs(site);
+    if cards {
+        card_jobs(site, &mut jobs);
+    }
     let mut plan = Plan {
-        jobs: jobs(site),
+        jobs,
         owners: BTreeMap::new(),
     };
     let mut errors = Vec::new();
@@ -108,6 +126,11 @@ pub fn plan(site: &Site, fingerprinted: bool) -> (Plan, Vec<Diagnostic>) {
     }
     for (path, file) in copies(site, fingerprinted) {
         plan.claim(site, path, Owner::Copy(file.clone()), &mut errors);
+    }
+    if let Some(themes) = &site.config.highlight {
+        let css = crate::highlight::stylesheet(&themes.light, &themes.dark);
+        let path = crate::highlight::STYLESHEET.to_string();
+        plan.claim(site, path, Owner::Highlight(css.into()), &mut errors);
     }
     // A site's or its theme's file of the same name always wins.
     if site.config.theme.is_none() {
@@ -124,7 +147,8 @@ pub fn plan(site: &Site, fingerprinted: bool) -> (Plan, Vec<Diagnostic>) {
 /// The files copied into the output as they are, in the order they claim
 /// their paths: static files (the theme's and the site's, as `content`
 /// merged them), their fingerprinted copies (when `fingerprinted`, see
-/// [`crate::assets`]), then section assets, then page assets.
+/// [`crate::assets`]), then section assets, then page assets, then the
+/// derived widths of images, from the cache (see [`crate::images`]).
 pub fn copies(site: &Site, fingerprinted: bool) -> impl Iterator<Item = (String, &PathBuf)> {
     let fingerprints = site.static_files.iter().filter_map(move |(path, file)| {
         // A file refused where it is gets no copy to be refused too.
@@ -147,6 +171,11 @@ pub fn copies(site: &Site, fingerprinted: bool) -> impl Iterator<Item = (String,
             site.pages
                 .iter()
                 .flat_map(|p| p.assets.iter().map(|(path, file)| (path.clone(), file))),
+        )
+        .chain(
+            site.images
+                .derived()
+                .map(|(path, file)| (path.clone(), file)),
         )
 }
 
@@ -319,13 +348,36 @@ fn site_jobs(site: &Site, jobs: &mut Vec<Job>) {
     }
 }
 
+/// A card beside each page and each section's first list page.
+fn card_jobs(site: &Site, jobs: &mut Vec<Job>) {
+    let pages = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| (Target::PageCard(i), &page.path));
+    let sections = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| (Target::SectionCard(i), &section.path));
+    for (target, path) in pages.chain(sections) {
+        jobs.push(Job {
+            target,
+            output: format!("{path}{}", crate::cards::FILE),
+            template: crate::cards::TEMPLATE.into(),
+            path: path.clone(),
+        });
+    }
+}
+
 /// The file a job's errors are reported against.
 pub fn source_of(site: &Site, target: Target) -> &str {
     match target {
-        Target::Page(i) | Target::Alias(i, _) => &site.pages[i].display,
-        Target::Section(i) | Target::SectionPager(i, _) | Target::SectionFeed(i) => {
-            &site.sections[i].display
-        }
+        Target::Page(i) | Target::Alias(i, _) | Target::PageCard(i) => &site.pages[i].display,
+        Target::Section(i)
+        | Target::SectionPager(i, _)
+        | Target::SectionFeed(i)
+        | Target::SectionCard(i) => &site.sections[i].display,
         Target::TaxonomyList(_)
         | Target::Term(..)
         | Target::TermPager(..)
@@ -368,6 +420,16 @@ impl Plan {
     pub fn built_in(&self) -> impl Iterator<Item = (&String, &'static [u8])> {
         self.owners.iter().filter_map(|(path, owner)| match owner {
             Owner::BuiltIn(bytes) => Some((path, *bytes)),
+            _ => None,
+        })
+    }
+
+    /// The outputs whose bytes the plan holds (the built-in theme's static
+    /// files, the highlighting stylesheet): path, owner and bytes.
+    pub fn in_memory(&self) -> impl Iterator<Item = (&String, &Owner, &[u8])> {
+        self.owners.iter().filter_map(|(path, owner)| match owner {
+            Owner::BuiltIn(bytes) => Some((path, owner, *bytes)),
+            Owner::Highlight(css) => Some((path, owner, css.as_bytes())),
             _ => None,
         })
     }
@@ -476,6 +538,10 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
         Owner::BuiltIn(_) => {
             return format!("medsite's built-in theme (`{path}`, which static/{path} overrides)");
         }
+        Owner::Highlight(_) => {
+            return "the code highlighting stylesheet (`[markdown] highlight = true` in site.toml)"
+                .to_string();
+        }
         Owner::Job(index) => &jobs[*index],
     };
     match job.target {
@@ -483,6 +549,9 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
             source_of(site, job.target).to_string()
         }
         Target::Alias(i, _) => format!("an alias of {}", site.pages[i].display),
+        Target::PageCard(_) | Target::SectionCard(_) => {
+            format!("the social card of {}", source_of(site, job.target))
+        }
         Target::SectionFeed(i) => format!("the feed of {}", site.sections[i].display),
         Target::TaxonomyList(_)
         | Target::Term(..)
@@ -500,7 +569,7 @@ fn describe(site: &Site, jobs: &[Job], path: &str, owner: &Owner) -> String {
 fn reported_at<'a>(described: &'a str, owner: &Owner) -> &'a str {
     match owner {
         Owner::Copy(_) => described,
-        Owner::Job(_) | Owner::SearchIndex | Owner::BuiltIn(_) => "content",
+        Owner::Job(_) | Owner::SearchIndex | Owner::BuiltIn(_) | Owner::Highlight(_) => "content",
     }
 }
 

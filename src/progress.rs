@@ -32,6 +32,11 @@ impl Progress {
         self.bar.set_message(message);
     }
 
+    /// A message made while working, such as a count of what is done.
+    pub fn message(&self, message: String) {
+        self.bar.set_message(message);
+    }
+
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }

@@ -24,7 +24,7 @@ use crate::content::{ContentCache, LoadOptions, Site};
 use crate::diagnostics::Diagnostic;
 use crate::failure::Failure;
 use crate::output;
-use crate::plan::{self, Job, Owner, Plan, Target};
+use crate::plan::{Job, Owner, Plan, Target};
 use crate::render::{self, Content, Output};
 use crate::search;
 use crate::templates::Templates;
@@ -215,11 +215,24 @@ impl Rebuilder {
             None => crate::data::load(&self.options.root, &config).map(std::sync::Arc::new),
         };
         // Content, data and template problems are reported together, as by `build`.
-        let (site, templates, warnings) = match (cache.assemble(config, &options), data, templates)
-        {
+        let site = cache.assemble(config, &options, data.as_ref().ok().map(|data| &**data));
+        let (site, templates, warnings) = match (site, data, templates) {
             (Ok((mut site, warnings)), Ok(data), Ok(templates)) => {
                 site.data = data;
                 build::expand_components(&mut site, &templates)?;
+                let previous = self
+                    .built
+                    .as_ref()
+                    .filter(|_| !pending.everything)
+                    .map(|built| {
+                        let root = &self.options.root;
+                        built.site.images.without(|file| {
+                            let in_site = file.strip_prefix(root).unwrap_or(file);
+                            pending.paths.iter().any(|p| in_site.starts_with(p))
+                        })
+                    });
+                let hidden = crate::progress::Progress::new(true);
+                build::prepare_images(&mut site, &templates, previous.as_ref(), &hidden)?;
                 (site, templates, warnings)
             }
             (site, data, templates) => {
@@ -231,7 +244,7 @@ impl Rebuilder {
         };
 
         // A partial render must fail exactly when a full one would.
-        let (mut plan, mut errors) = plan::plan(&site, templates.use_assets());
+        let (mut plan, mut errors) = render::plan_for(&site, &templates);
         if !errors.is_empty() {
             crate::diagnostics::sort(&mut errors);
             errors.dedup();
@@ -250,6 +263,7 @@ impl Rebuilder {
                     .flat_map(|function| built.templates.calling(function))
                     .collect(),
                     by_assets: built.templates.calling("asset"),
+                    by_images: built.templates.calling(crate::images::CALL),
                 };
                 affected_jobs(&built.site, &site, &tainted, &plan.jobs)
             }
@@ -333,7 +347,7 @@ impl Rebuilder {
                     full.files
                         .insert(path.clone(), Content::Copy(source.clone()));
                 }
-                for (path, bytes) in plan.built_in() {
+                for (path, _, bytes) in plan.in_memory() {
                     full.files
                         .insert(path.clone(), Content::Bytes(bytes.to_vec()));
                 }
@@ -357,12 +371,11 @@ impl Rebuilder {
                             .insert(path.clone(), Content::Copy(source.clone()));
                     }
                 }
-                // A built-in static file: written when it replaces a file
-                // of the site's, or was not there before.
-                for (path, bytes) in plan.built_in() {
-                    if pending.everything
-                        || built.plan.owners.get(path) != Some(&Owner::BuiltIn(bytes))
-                    {
+                // A built-in static file or the highlighting stylesheet:
+                // written when it replaces a file of the site's, was not
+                // there before, or its bytes changed.
+                for (path, owner, bytes) in plan.in_memory() {
+                    if pending.everything || built.plan.owners.get(path) != Some(owner) {
                         rendered
                             .files
                             .insert(path.clone(), Content::Bytes(bytes.to_vec()));
@@ -420,8 +433,8 @@ impl Rebuilder {
             .jobs
             .iter()
             .filter(|job| match job.target {
-                Target::Page(i) => edit.pages.contains(&i),
-                Target::Section(s) => edit.sections.contains(&s),
+                Target::Page(i) | Target::PageCard(i) => edit.pages.contains(&i),
+                Target::Section(s) | Target::SectionCard(s) => edit.sections.contains(&s),
                 Target::SectionPager(s, _) => edit.sections.contains(&s),
                 Target::Feed => edit.pages.iter().any(|i| newest.contains(i)),
                 // Feeds carry each page's whole text.

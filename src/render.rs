@@ -45,8 +45,11 @@ pub struct Output {
 /// `get_pages`, `get_data` and `get_fact`.
 pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     let mut tera = templates.tera.clone();
-    tera.global_context()
-        .insert("site", &context::site_view(site));
+    let mut site_view = context::site_view(site);
+    if crate::cards::wanted(site, templates) == Ok(true) {
+        site_view.card = Some(crate::cards::FILE);
+    }
+    tera.global_context().insert("site", &site_view);
     crate::assets::register(&mut tera, &site.fingerprints);
     // Every page or section as a value is costly on a large site (and
     // `watch` makes a Tera per rebuild): only when a template asks for it.
@@ -63,6 +66,9 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     }
     if !templates.calling(crate::data::figures::FUNCTION).is_empty() {
         crate::data::figures::register(&mut tera, &site.data);
+    }
+    if !templates.calling(crate::images::CALL).is_empty() {
+        crate::images::html::register(&mut tera, &site.images, &site.config.images.sizes);
     }
     if templates.calling("get_section").is_empty() {
         return tera;
@@ -105,8 +111,12 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
     ctx.insert("path", &job.path);
     ctx.insert("permalink", &site.permalink(&job.path).unwrap_or_default());
     match job.target {
-        Target::Page(i) => ctx.insert("page", &context::page_view(site, &site.pages[i])),
-        Target::Section(i) => insert_section(&mut ctx, site, summaries, i, 1),
+        Target::Page(i) | Target::PageCard(i) => {
+            ctx.insert("page", &context::page_view(site, &site.pages[i]))
+        }
+        Target::Section(i) | Target::SectionCard(i) => {
+            insert_section(&mut ctx, site, summaries, i, 1)
+        }
         Target::SectionPager(i, pager) => insert_section(&mut ctx, site, summaries, i, pager),
         Target::TaxonomyList(i) => {
             ctx.insert("taxonomy", &context::taxonomy_view(&site.taxonomies[i]))
@@ -357,8 +367,8 @@ fn stream_jobs<E: Send>(
     }
 }
 
-/// One job's output, or the template error it hit and the source it was
-/// rendering.
+/// One job's output (a card's SVG made its PNG), or the error it hit and
+/// the source it was rendering.
 fn render_job<'s>(
     site: &'s Site,
     templates: &Templates,
@@ -373,17 +383,23 @@ fn render_job<'s>(
         _ => 0,
     } + 4 * 1024;
     let mut bytes = Vec::with_capacity(estimate);
-    match tera.render_to(
+    let failed = |diagnostic| Box::new((diagnostic, source_of(site, job.target)));
+    tera.render_to(
         &job.template,
         &context_for(site, summaries, job),
         &mut bytes,
-    ) {
-        Ok(()) => Ok(bytes),
-        Err(error) => Err(Box::new((
-            templates.diagnostic(&error, None),
-            source_of(site, job.target),
-        ))),
+    )
+    .map_err(|error| failed(templates.diagnostic(&error, None)))?;
+    if matches!(job.target, Target::PageCard(_) | Target::SectionCard(_)) {
+        let png = crate::cards::rasterise(&bytes).map_err(|error| {
+            let file = templates
+                .display_path(&job.template)
+                .unwrap_or(&job.template);
+            failed(Diagnostic::error(file, "social-card", error.to_string()))
+        })?;
+        return Ok(png.to_vec());
     }
+    Ok(bytes)
 }
 
 /// The lock's value, even if a thread panicked while holding it.
@@ -455,7 +471,7 @@ pub fn render_each<E: Send>(
     put: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
 ) -> Result<(), RenderError<E>> {
     let tera = site_tera(site, templates);
-    let (mut plan, mut errors) = plan::plan(site, templates.use_assets());
+    let (mut plan, mut errors) = plan_for(site, templates);
     let planned = errors.is_empty();
     let indexed = std::sync::Mutex::new(std::collections::HashMap::new());
     let put_job = |job: &Job, bytes: Vec<u8>| {
@@ -482,9 +498,9 @@ pub fn render_each<E: Send>(
     if !errors.is_empty() {
         return Err(RenderError::Content(sorted(errors)));
     }
-    let built_in = plan
-        .built_in()
-        .map(|(path, bytes)| (path.clone(), Content::Bytes(bytes.to_vec())));
+    let in_memory = plan
+        .in_memory()
+        .map(|(path, _, bytes)| (path.clone(), Content::Bytes(bytes.to_vec())));
     let copies = plan
         .copies()
         .map(|(path, file)| (path.clone(), Content::Copy(file.clone())));
@@ -492,11 +508,24 @@ pub fn render_each<E: Send>(
         .into_iter()
         .map(|(path, bytes)| (path, Content::Bytes(bytes)))
         .chain(copies)
-        .chain(built_in)
+        .chain(in_memory)
         .collect();
     rest.into_par_iter()
         .try_for_each(|(path, content)| put(path, content))
         .map_err(RenderError::Sink)
+}
+
+/// The plan of `site` rendered with `templates`: fingerprinted copies when
+/// a template calls `asset`, cards when the site gets them; a card
+/// template that this binary cannot draw is an error.
+pub fn plan_for(site: &Site, templates: &Templates) -> (Plan, Vec<Diagnostic>) {
+    let (cards, refused) = match crate::cards::wanted(site, templates) {
+        Ok(cards) => (cards, None),
+        Err(diagnostic) => (false, Some(diagnostic)),
+    };
+    let (plan, mut errors) = plan::plan_with_cards(site, templates.use_assets(), cards);
+    errors.extend(refused);
+    (plan, errors)
 }
 
 /// Indexes every rendered page and section (`html`: output path -> bytes)

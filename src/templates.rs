@@ -95,7 +95,9 @@ impl Templates {
         } else {
             &[]
         };
-        for (name, text) in BUILTIN.iter().chain(built_in_theme) {
+        // Its card template only where cards can be drawn (`crate::cards`).
+        let built_in_card = crate::cards::built_in_template().filter(|_| theme.is_none());
+        for (name, text) in BUILTIN.iter().chain(built_in_theme).chain(&built_in_card) {
             let tera_name = format!("{BUILTIN_PREFIX}{name}");
             sources.insert(
                 tera_name.clone(),
@@ -177,6 +179,19 @@ impl Templates {
     /// True when a template of that name exists in the site, theme or built-ins.
     pub fn has(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+
+    /// The file a template comes from, as a writer knows it
+    /// (`themes/default/templates/card.svg`, `(built-in) card.svg`).
+    pub fn display_path(&self, name: &str) -> Option<&str> {
+        [
+            String::new(),
+            THEME_PREFIX.to_string(),
+            BUILTIN_PREFIX.to_string(),
+        ]
+        .iter()
+        .find_map(|prefix| self.sources.get(&format!("{prefix}{name}")))
+        .map(|(display, _)| display.as_str())
     }
 
     /// Turns a Tera error into a diagnostic naming the template file and
@@ -282,6 +297,11 @@ fn register_filters(tera: &mut Tera) {
         thousands(value)
     });
     crate::json_ld::register(tera);
+    // A title in lines for an SVG card, which cannot wrap text itself.
+    tera.register_filter("wrap", |text: &str, kwargs: Kwargs, _: &State| {
+        let width = kwargs.get::<usize>("width")?.unwrap_or(30);
+        Ok::<_, tera::Error>(crate::cards::wrap(text, width))
+    });
     // Tera checks at load time that every function a template calls exists;
     // `render` replaces this with one that knows the site's sections.
     tera.register_function(
@@ -295,6 +315,7 @@ fn register_filters(tera: &mut Tera) {
     for function in [
         crate::data::template::FUNCTION,
         crate::data::figures::FUNCTION,
+        crate::images::FUNCTION,
     ] {
         tera.register_function(
             function,

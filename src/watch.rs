@@ -293,6 +293,14 @@ mod tests {
         }
     }
 
+    /// Encoding an image writes into the site's `.medsite/cache/`: a
+    /// rebuild for it would encode nothing and write nothing, forever.
+    #[test]
+    fn the_image_cache_is_not_watched() {
+        let cached = ".medsite/cache/images/0123-480.webp";
+        assert!(change_of(&[cached, ".medsite/cache/images/x.tmp-12"]).is_empty());
+    }
+
     #[test]
     fn a_page_edit_is_a_content_change() {
         let change = change_of(&["content/careers/x.md"]);

@@ -11,6 +11,8 @@
 //! - **Secondary sources** ([`secondary_with_primary`]): a figure cited
 //!   from a secondary source while a primary source for the same series,
 //!   scope and period is on record.
+//! - **Typed numbers** ([`super::prose_numbers`]): a number in prose that
+//!   its sentence ties to a figure the page shows but that is not its value.
 //!
 //! Each rule is a pure function from figures (and, for pages, the figures
 //! each output shows) to findings; [`check`] reads the site and places the
@@ -385,6 +387,7 @@ pub fn check(site: &Site, output: Option<&Output>, today: Date) -> Vec<Diagnosti
             .map(|(path, display)| (format!("{path}index.html"), display.as_str()))
             .collect();
         let shown = shown_figures(&figures, &site.data, output);
+        found.extend(super::prose_numbers::check(site, &shown));
         for (file, message) in mixed_editions_on_pages(&shown) {
             found.push(match sources.get(&file) {
                 Some(display) => {

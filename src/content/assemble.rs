@@ -6,7 +6,10 @@
 //! 2. [`sections`] and [`link_sections`]: the section tree;
 //! 3. [`check_schemas`]: every page's front matter against its section's
 //!    schema, before any other step can skip the page;
-//! 4. [`pages`]: each page's URL, section, title and dates;
+//! 4. [`pages`]: each page's URL, section, title and dates; then the
+//!    pages sections generate from data files
+//!    ([`generated_pages`](super::generate::generated_pages)), after the
+//!    Markdown pages;
 //! 5. [`place_assets`]: the other files, beside their bundle or section;
 //! 6. [`claim_urls`]: every URL has one source;
 //! 7. [`order`]: pages and subsections in display order, neighbours linked;
@@ -28,12 +31,15 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::cache::{ContentCache, LoadOptions};
+use super::generate::{generated_pages, misplaced};
 use super::links::{CachedMarkdown, render_markdown};
 use super::parse::{ParsedFile, parse_date};
 use super::paths::{self, folder_path, page_folder, parent_folder};
 use super::walk::{Entry, WalkKey, is_skipped_static};
 use super::{Page, Section, Site};
 use crate::config::Config;
+use crate::data::DataFiles;
+use crate::data::records::RecordLocator;
 use crate::diagnostics::{self, Diagnostic};
 use crate::locate::FieldPath;
 use crate::schema::Schemas;
@@ -82,10 +88,14 @@ struct Walked {
 
 impl ContentCache {
     /// Builds the site from what is cached; see the module doc for the steps.
+    /// `data` is the site's data files, for the pages sections generate
+    /// from them; `None` when they had errors (reported by `data::load`),
+    /// and then no page is generated.
     pub fn assemble(
         &mut self,
         config: Config,
         options: &LoadOptions,
+        data: Option<&DataFiles>,
     ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
         if !self.root.join("content").is_dir() {
             return Err(vec![Diagnostic::error(
@@ -94,7 +104,7 @@ impl ContentCache {
                 "the site has no `content/` folder",
             )]);
         }
-        self.assemble_entries(config, options)
+        self.assemble_entries(config, options, data)
     }
 
     /// [`ContentCache::assemble`] once `content/` is known to exist: only
@@ -103,6 +113,7 @@ impl ContentCache {
         &mut self,
         config: Config,
         options: &LoadOptions,
+        data: Option<&DataFiles>,
     ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
         let root = self.root.clone();
         let content_dir = root.join("content");
@@ -127,6 +138,16 @@ impl ContentCache {
                 .into_iter()
                 .filter(|s| !pages.iter().any(|p| &p.source == s)),
         );
+        // `page_texts[i]` is the file of `pages[i]`; generated pages follow.
+        let locator = RecordLocator::new(&root);
+        pages.extend(generated_pages(
+            &sections,
+            &section_texts,
+            data,
+            &config,
+            &locator,
+            &mut problems,
+        ));
         place_assets(
             walked.others,
             &bundles,
@@ -135,7 +156,11 @@ impl ContentCache {
             &mut sections,
             &mut problems,
         );
-        claim_urls(&sections, &pages, &page_texts, &config, &mut problems);
+        let sources = Sources {
+            texts: &page_texts,
+            locator: &locator,
+        };
+        claim_urls(&sections, &pages, sources, &config, &mut problems);
         order(&mut pages, &mut sections);
         let texts = Texts {
             pages: &page_texts,
@@ -155,6 +180,7 @@ impl ContentCache {
             static_files,
             fingerprints,
             data: Default::default(),
+            images: Default::default(),
         })
     }
 }
@@ -365,6 +391,10 @@ fn pages(
     let mut pages = Vec::new();
     let mut texts = Vec::new();
     for file in files {
+        if let Some(diagnostic) = misplaced(&file) {
+            problems.errors.push(diagnostic);
+            continue;
+        }
         match page(&file, folders) {
             Ok(page) => {
                 pages.push(page);
@@ -426,6 +456,7 @@ fn page(file: &ParsedFile, folders: &SectionFolders) -> Result<Page, Diagnostic>
         previous: None,
         next: None,
         terms: Vec::new(),
+        record: None,
     })
 }
 
@@ -474,29 +505,82 @@ fn place_assets(
     }
 }
 
+/// What claims an output path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Section(usize),
+    Page(usize),
+    Taxonomy,
+}
+
+/// Where the pages came from: the Markdown file of each page (same index;
+/// generated pages follow, without one), and the place of a record.
+#[derive(Clone, Copy)]
+struct Sources<'a> {
+    texts: &'a [Arc<ParsedFile>],
+    locator: &'a RecordLocator,
+}
+
 /// Who first claimed each output path (lower-cased: URLs differing only
 /// by case collide on case-insensitive hosts).
-#[derive(Default)]
-struct Owners(HashMap<String, String>);
+struct Owners<'a> {
+    claimed: HashMap<String, Owner>,
+    sections: &'a [Section],
+    pages: &'a [Page],
+    sources: Sources<'a>,
+}
 
-impl Owners {
+impl Owners<'_> {
     /// Claims `path` for `owner`; a path already claimed by another owner
-    /// becomes the error `at`, naming the first.
-    fn claim(&mut self, path: String, owner: &str, at: Diagnostic, problems: &mut Problems) {
+    /// becomes the error `at()`, naming the first.
+    fn claim(
+        &mut self,
+        path: String,
+        owner: Owner,
+        at: impl FnOnce() -> Diagnostic,
+        problems: &mut Problems,
+    ) {
         let key = path.to_lowercase();
-        match self.0.get(&key) {
-            Some(first) if first != owner => {
-                let mut diagnostic = at;
+        match self.claimed.get(&key) {
+            Some(&first) if first != owner => {
+                let mut diagnostic = at();
                 let url = path.strip_suffix("index.html").unwrap_or(&path);
-                diagnostic.message = format!(
-                    "`/{url}` is also the URL of {first}: give one of them another `slug` or file name"
+                let hint = match owner {
+                    Owner::Page(i) if self.pages[i].record.is_some() => {
+                        let section = &self.sections[self.pages[i].section];
+                        format!(
+                            "make `generate.path` in `{}` tell them apart, or change one of them",
+                            section.display
+                        )
+                    }
+                    _ => "give one of them another `slug` or file name".to_string(),
+                };
+                let also = format!(
+                    "`/{url}` is also the URL of {}: {hint}",
+                    self.describe(first)
                 );
+                diagnostic.message = if diagnostic.message.is_empty() {
+                    also
+                } else {
+                    format!("{}{also}", diagnostic.message)
+                };
                 problems.errors.push(diagnostic);
             }
             Some(_) => {}
             None => {
-                self.0.insert(key, owner.to_string());
+                self.claimed.insert(key, owner);
             }
+        }
+    }
+
+    fn describe(&self, owner: Owner) -> String {
+        match owner {
+            Owner::Section(i) => self.sections[i].display.clone(),
+            Owner::Page(i) => match &self.pages[i].record {
+                Some(record) => self.sources.locator.describe(&record.data, record.index),
+                None => self.pages[i].display.clone(),
+            },
+            Owner::Taxonomy => crate::config::CONFIG_FILE.to_string(),
         }
     }
 }
@@ -506,39 +590,32 @@ impl Owners {
 fn claim_urls(
     sections: &[Section],
     pages: &[Page],
-    page_texts: &[Arc<ParsedFile>],
+    sources: Sources<'_>,
     config: &Config,
     problems: &mut Problems,
 ) {
-    let mut owners = Owners::default();
-    for section in sections {
-        let at = Diagnostic::error(&section.display, "duplicate-url", "");
-        owners.claim(
-            format!("{}index.html", section.path),
-            &section.display,
-            at,
-            problems,
-        );
+    let mut owners = Owners {
+        claimed: HashMap::new(),
+        sections,
+        pages,
+        sources,
+    };
+    for (index, section) in sections.iter().enumerate() {
+        let at = || Diagnostic::error(&section.display, "duplicate-url", "");
+        let path = format!("{}index.html", section.path);
+        owners.claim(path, Owner::Section(index), at, problems);
     }
-    for (page, file) in pages.iter().zip(page_texts) {
-        let at = if file.front.slug.is_some() {
-            file.at_key(&["slug"], "duplicate-url", String::new())
-        } else {
-            Diagnostic::error(&page.display, "duplicate-url", "")
-        };
-        owners.claim(
-            format!("{}index.html", page.path),
-            &page.display,
-            at,
-            problems,
-        );
+    for (index, page) in pages.iter().enumerate() {
+        let at = || page_at(page, sources.texts.get(index), sources.locator);
+        let path = format!("{}index.html", page.path);
+        owners.claim(path, Owner::Page(index), at, problems);
     }
-    for (page, file) in pages.iter().zip(page_texts) {
+    for (index, (page, file)) in pages.iter().zip(sources.texts).enumerate() {
         for alias in &page.front.aliases {
             match paths::alias_file(alias) {
                 Ok(output) => {
-                    let at = file.at_key(&["aliases"], "duplicate-url", String::new());
-                    owners.claim(output, &page.display, at, problems);
+                    let at = || file.at_key(&["aliases"], "duplicate-url", String::new());
+                    owners.claim(output, Owner::Page(index), at, problems);
                 }
                 Err(message) => {
                     let at = file.at_key(&["aliases"], "unsafe-path", message);
@@ -548,13 +625,25 @@ fn claim_urls(
         }
     }
     for taxonomy in &config.taxonomies {
-        let at = Diagnostic::error("site.toml", "duplicate-url", "");
-        owners.claim(
-            format!("{}/index.html", taxonomy.slug),
-            "site.toml",
-            at,
-            problems,
-        );
+        let at = || Diagnostic::error("site.toml", "duplicate-url", "");
+        let path = format!("{}/index.html", taxonomy.slug);
+        owners.claim(path, Owner::Taxonomy, at, problems);
+    }
+}
+
+/// Where a page's URL comes from: its `slug`, its file, or its record (the
+/// message then starts with the row or record).
+fn page_at(page: &Page, file: Option<&Arc<ParsedFile>>, locator: &RecordLocator) -> Diagnostic {
+    match (file, &page.record) {
+        (_, Some(record)) => {
+            let mut at = locator.at(&record.data, record.index, None, "duplicate-url", "");
+            at.message = format!("{} ", at.message.trim_end());
+            at
+        }
+        (Some(file), None) if file.front.slug.is_some() => {
+            file.at_key(&["slug"], "duplicate-url", String::new())
+        }
+        _ => Diagnostic::error(&page.display, "duplicate-url", ""),
     }
 }
 
@@ -668,7 +757,8 @@ impl ContentCache {
             .collect();
         let rendered_count = fresh.len();
         let mut fresh = fresh.into_iter();
-        let sources = (pages.iter_mut().map(|p| (&p.source, &mut p.rendered))).chain(
+        let markdown_pages = pages.iter_mut().take(texts.pages.len());
+        let sources = (markdown_pages.map(|p| (&p.source, &mut p.rendered))).chain(
             (sections.iter_mut())
                 .zip(texts.sections)
                 .filter(|(_, file)| file.is_some())

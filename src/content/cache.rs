@@ -227,6 +227,9 @@ impl ContentCache {
             // Components are rendered with the templates: the full path.
             if !rendered.problems.is_empty()
                 || !rendered.rendered.components.is_empty()
+                // Images are read after loading, and own outputs: the full path.
+                || !rendered.rendered.images.is_empty()
+                || !before.images.is_empty()
                 || rendered.rendered.summary != before.summary
             {
                 return None;
@@ -253,11 +256,13 @@ impl ContentCache {
     }
 }
 
-/// Loads the site in one go: what `build` does.
+/// Loads the site in one go, with its data files (`None` when they had
+/// errors).
 pub fn load(
     root: &Path,
     config: Config,
     options: &LoadOptions,
+    data: Option<&crate::data::DataFiles>,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
-    ContentCache::scan(root).assemble(config, options)
+    ContentCache::scan(root).assemble(config, options, data)
 }

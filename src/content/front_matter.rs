@@ -145,6 +145,9 @@ pub struct FrontMatter {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub extra: serde_json::Map<String, Value>,
+    /// A section's pages made from the records of a data file (only in
+    /// `_index.md`; see `content::generate`).
+    pub generate: Option<crate::content::generate::Generate>,
 }
 
 /// Parses the front matter of a split file. Errors point into `text`.
@@ -270,9 +273,9 @@ pub fn from_value(split: &Split<'_>, value: &Value) -> Result<FrontMatter, Front
             .join(".");
         let message = match unknown {
             Some(name) if top_level => {
-                const KNOWN: [&str; 11] = [
+                const KNOWN: [&str; 12] = [
                     "title", "description", "date", "updated", "draft", "slug", "weight",
-                    "template", "aliases", "taxonomies", "extra",
+                    "template", "aliases", "taxonomies", "extra", "generate",
                 ];
                 match crate::diagnostics::did_you_mean(&name, KNOWN) {
                     Some(guess) => format!(

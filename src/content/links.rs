@@ -74,6 +74,10 @@ pub(super) fn render_markdown(
         let at = Diagnostic::error(&file.display, "component", "");
         call.at = Some(at.at_offset(&file.text, file.body_offset + call.offset));
     }
+    for image in &mut rendered.images {
+        let at = Diagnostic::error(&file.display, "image", "");
+        image.at = Some(at.at_offset(&file.text, file.body_offset + image.offset));
+    }
     CachedMarkdown {
         file: Arc::clone(file),
         page_path: page_path.to_string(),

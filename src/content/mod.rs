@@ -11,6 +11,7 @@
 mod assemble;
 mod cache;
 pub mod front_matter;
+pub mod generate;
 mod links;
 mod parse;
 pub mod paths;
@@ -29,7 +30,7 @@ pub use walk::{is_editor_temporary, is_skipped_static};
 use crate::config::Config;
 use crate::markdown::Rendered;
 
-/// A Markdown file that becomes one page.
+/// A Markdown file, or a record of a data file, that becomes one page.
 #[derive(Debug, Clone)]
 pub struct Page {
     /// Path relative to `content/`, `/`-separated: `careers/x.md`.
@@ -54,6 +55,9 @@ pub struct Page {
     /// The page's terms, resolved once at load: (taxonomy index, term
     /// indexes in front-matter order), in the site's taxonomy order.
     pub terms: Vec<(usize, Vec<usize>)>,
+    /// For a page made from data (`generate`), its record; then `source`
+    /// is `data/<file>#/<path>` and `display` the data file.
+    pub record: Option<generate::RecordRef>,
 }
 
 /// A folder of pages, made by `_index.md` (the root always exists).
@@ -126,6 +130,8 @@ pub struct Site {
     /// The fingerprints of the `.css` and `.js` files among them, by site
     /// path (see [`crate::assets`]).
     pub fingerprints: BTreeMap<String, crate::assets::Fingerprint>,
+    /// The images shown, made ready after loading (see [`crate::images`]).
+    pub images: Arc<crate::images::Images>,
 }
 
 impl Site {
@@ -181,7 +187,7 @@ pub(crate) fn site_from_texts(config: &str, files: &[(&str, &str)]) -> Site {
         markdown: std::collections::HashMap::new(),
     };
     let config = Config::parse(config).unwrap_or_else(|errors| panic!("site.toml: {errors:?}"));
-    match cache.assemble_entries(config, &LoadOptions::default()) {
+    match cache.assemble_entries(config, &LoadOptions::default(), None) {
         Ok((site, _warnings)) => site,
         Err(errors) => panic!("{errors:#?}"),
     }

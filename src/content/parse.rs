@@ -130,8 +130,24 @@ pub(super) fn parse_date(
     value: Option<&str>,
 ) -> Result<Option<jiff::civil::Date>, Diagnostic> {
     let Some(value) = value else { return Ok(None) };
+    match date_from_text(value) {
+        Some(date) => Ok(Some(date)),
+        None => Err(file.at_key(
+            &[key],
+            "front-matter-type",
+            format!(
+                "`{key}`: `{}` is not a date; write it as YYYY-MM-DD",
+                value.trim()
+            ),
+        )),
+    }
+}
+
+/// A date written `2025-04-02`, or a date and time (RFC 3339 or without a
+/// zone): its day.
+pub(super) fn date_from_text(value: &str) -> Option<jiff::civil::Date> {
     let value = value.trim();
-    let parsed = value
+    value
         .parse::<jiff::civil::Date>()
         .ok()
         .or_else(|| {
@@ -145,13 +161,5 @@ pub(super) fn parse_date(
                 .parse::<jiff::Timestamp>()
                 .ok()
                 .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
-        });
-    match parsed {
-        Some(date) => Ok(Some(date)),
-        None => Err(file.at_key(
-            &[key],
-            "front-matter-type",
-            format!("`{key}`: `{value}` is not a date; write it as YYYY-MM-DD"),
-        )),
-    }
+        })
 }

@@ -12,7 +12,8 @@ use crate::config::Config;
 
 /// Step 9 of assembly: the site's taxonomies with their terms sorted by
 /// slug and each term's pages in display order; sets every page's `terms`.
-/// `texts[i]` is the file of `pages[i]`.
+/// `texts[i]` is the file of `pages[i]`; generated pages follow the
+/// Markdown ones without a file (their terms were checked when made).
 pub(super) fn taxonomies(
     config: &Config,
     pages: &mut [Page],
@@ -54,19 +55,30 @@ fn collect_terms(
 ) -> Vec<Vec<(usize, Vec<String>)>> {
     let mut slugs: HashMap<&str, String> = HashMap::new();
     let mut page_slugs: Vec<Vec<(usize, Vec<String>)>> = vec![Vec::new(); pages.len()];
-    for (index, (page, file)) in pages.iter().zip(texts).enumerate() {
+    for (index, page) in pages.iter().enumerate() {
+        let file = texts.get(index);
+        let mut report = |keys: &[&str], message: String| {
+            if let Some(file) = file {
+                problems
+                    .errors
+                    .push(file.at_key(keys, "unknown-taxonomy", message));
+            }
+        };
         for (name, values) in &page.front.taxonomies {
             let Some(position) = config.taxonomies.iter().position(|t| &t.name == name) else {
                 let declared: Vec<&str> =
                     config.taxonomies.iter().map(|t| t.name.as_str()).collect();
-                problems.errors.push(file.at_key(
+                report(
                     &["taxonomies", name],
-                    "unknown-taxonomy",
                     format!(
                         "`taxonomies.{name}`: site.toml declares no taxonomy `{name}` (declared: {})",
-                        if declared.is_empty() { "none".to_string() } else { declared.join(", ") }
+                        if declared.is_empty() {
+                            "none".to_string()
+                        } else {
+                            declared.join(", ")
+                        }
                     ),
-                ));
+                );
                 continue;
             };
             let taxonomy = &mut taxonomies[position];
@@ -78,11 +90,10 @@ fn collect_terms(
                     .or_insert_with(|| slug::slugify(value))
                     .clone();
                 if slug.is_empty() {
-                    problems.errors.push(file.at_key(
+                    report(
                         &["taxonomies", name],
-                        "unknown-taxonomy",
                         format!("`taxonomies.{name}`: term `{value}` has no letters or digits"),
-                    ));
+                    );
                     continue;
                 }
                 page_terms.push(slug.clone());

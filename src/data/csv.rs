@@ -125,6 +125,26 @@ pub fn parse(
     }
 }
 
+/// The header's names and where each record of `text` (a file that
+/// [`parse`] read without error) starts: record `i` of the list starts at
+/// `starts[i]`. For positions in errors found after loading.
+pub(super) fn layout(text: &str) -> (Vec<String>, Vec<usize>) {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(::csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map(|headers| headers.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let starts = reader
+        .records()
+        .filter_map(Result::ok)
+        .map(|record| record_start(text, record.position().map_or(0, |p| p.byte() as usize)))
+        .collect();
+    (headers, starts)
+}
+
 /// What the schema allows in one column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct ColumnType {
@@ -216,7 +236,7 @@ fn record_start(text: &str, mut offset: usize) -> usize {
 /// Byte offset of field `column` (0-based) of the record starting at
 /// `start`, past any leading spaces. Quotes are followed, so a comma or a
 /// line break inside a quoted field does not count.
-fn field_offset(text: &str, start: usize, column: usize) -> usize {
+pub(super) fn field_offset(text: &str, start: usize, column: usize) -> usize {
     let bytes = text.as_bytes();
     let (mut field, mut field_start, mut quoted) = (0, start, false);
     let mut index = start;

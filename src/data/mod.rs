@@ -14,6 +14,7 @@
 
 mod csv;
 pub mod figures;
+pub mod records;
 pub mod template;
 mod yaml;
 

@@ -37,6 +37,8 @@ pub struct Tainted {
     pub by_data: BTreeSet<String>,
     /// Templates that call `asset` (the fingerprints of static files).
     pub by_assets: BTreeSet<String>,
+    /// Templates that call `image` (any image of the site).
+    pub by_images: BTreeSet<String>,
 }
 
 /// The jobs of `plan` (for `new`) whose output may differ from the one
@@ -65,6 +67,8 @@ pub fn affected_jobs(old: &Site, new: &Site, tainted: &Tainted, plan: &[Job]) ->
         data: !std::sync::Arc::ptr_eq(&old.data, &new.data) && old.data != new.data,
         // `asset` returns the fingerprinted name and integrity of a file.
         fingerprints: old.fingerprints != new.fingerprints,
+        // `image` returns any image's HTML: its widths, names and size.
+        images: old.images != new.images,
         page_changes: pages,
         sections,
         terms,
@@ -367,6 +371,8 @@ struct Dirty<'a> {
     data: bool,
     /// Some static file's fingerprint differs: what `asset` returns may.
     fingerprints: bool,
+    /// Some image differs: what `image` returns may.
+    images: bool,
 }
 
 impl Dirty<'_> {
@@ -374,9 +380,13 @@ impl Dirty<'_> {
     fn job(&self, job: &Job, tainted: &Tainted) -> bool {
         let changed = &self.page_changes.changed;
         let dirty = match job.target {
-            Target::Page(i) => self.pages[i],
+            // A card sees its page's context; an unchanged SVG is not
+            // drawn again (`cards::rasterise`).
+            Target::Page(i) | Target::PageCard(i) => self.pages[i],
             Target::Alias(i, _) => changed[i],
-            Target::Section(s) | Target::SectionPager(s, _) => self.sections.dirty[s],
+            Target::Section(s) | Target::SectionPager(s, _) | Target::SectionCard(s) => {
+                self.sections.dirty[s]
+            }
             // Feeds carry each page's whole text.
             Target::SectionFeed(s) => {
                 self.sections.dirty[s] || self.new.sections[s].pages.iter().any(|&i| changed[i])
@@ -400,6 +410,7 @@ impl Dirty<'_> {
             || (self.page_index && tainted.by_pages.contains(&job.template))
             || (self.data && tainted.by_data.contains(&job.template))
             || (self.fingerprints && tainted.by_assets.contains(&job.template))
+            || (self.images && tainted.by_images.contains(&job.template))
     }
 }
 

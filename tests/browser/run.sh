@@ -10,7 +10,9 @@
 # 3. on SITE_DIR: vnu (--errors-only) on every .html file, lychee (offline,
 #    with fragments), then the Playwright tests in site.test.mjs; then the
 #    starter site (`medsite init` built with the built-in theme, in a
-#    temporary folder): vnu, lychee and starter.test.mjs; then
+#    temporary folder): vnu, lychee and starter.test.mjs; then the images
+#    site (fixtures/images-site with the images of tests/fixtures/images):
+#    images.test.mjs; then
 #    live-reload.test.mjs against `target/release/medsite serve`
 #    (MEDSITE_BIN overrides the binary);
 # 4. prints the time of each stage and `browser-checks: N passed, M failed`,
@@ -262,6 +264,24 @@ else
   fi
   run_node_tests "starter browser tests" starter.test.mjs "$LOG_DIR/starter.tap" \
     STARTER_DIR="$STARTER_DIR" CHROMIUM_BIN="$CHROMIUM"
+fi
+
+# ------------------------------------------------------- responsive images
+stage "IMAGES: layout shift and chosen widths at 375 px (fixtures/images-site)"
+IMAGES_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/medsite-images.XXXXXX")"
+trap 'rm -rf "$STARTER_ROOT" "$IMAGES_ROOT"' EXIT
+cp -r "$HERE/fixtures/images-site" "$IMAGES_ROOT/site"
+cp "$REPO/tests/fixtures/images/content/posts/trip/photo.jpg" \
+  "$REPO/tests/fixtures/images/static/img/diagram.png" "$IMAGES_ROOT/site/content/gallery/"
+if [[ ! -x "$MEDSITE_BIN" ]]; then
+  fail "images site: $MEDSITE_BIN is missing (./build.sh builds it)"
+elif ! "$MEDSITE_BIN" build --quiet --root "$IMAGES_ROOT/site" >"$LOG_DIR/images-build.log" 2>&1; then
+  cat "$LOG_DIR/images-build.log"
+  fail "images site: build failed (above)"
+else
+  pass "images site: build"
+  run_node_tests "images browser tests" images.test.mjs "$LOG_DIR/images.tap" \
+    IMAGES_DIR="$IMAGES_ROOT/site/dist" CHROMIUM_BIN="$CHROMIUM"
 fi
 
 # ------------------------------------------------------ medsite serve's reload

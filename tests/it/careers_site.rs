@@ -1,7 +1,9 @@
 //! The careers site itself: every required page is built, twice
 //! identically, with well-formed feeds and sitemap and no broken links.
 
-use crate::support::{CAREERS, broken_internal_links, build_careers, read_tree};
+use crate::support::{
+    CAREERS, broken_internal_links, build_careers, medsite, read_tree, repo, stderr,
+};
 
 #[test]
 fn every_required_page_is_built() {
@@ -258,4 +260,70 @@ fn the_figure_scan_finds_typed_figures_and_skips_calls_and_code() {
     let prose = without_code_and_components(text);
     let found: Vec<String> = prose.lines().flat_map(figures_in).collect();
     assert_eq!(found, ["$48,300", "7%", "221,600"]);
+}
+
+/// The maximum figure age is set once for `medsite check` (site.toml) and
+/// stated once to readers (the about page): the two must agree, and the
+/// site must pass `check --deny-warnings` with it. The check is run as of
+/// the date the about page says the figures were last checked, so that the
+/// test does not start failing when the calendar year turns (publishing
+/// later is what the age check itself is for).
+#[test]
+fn check_passes_with_the_maximum_figure_age_the_about_page_states() {
+    let about = std::fs::read_to_string(repo().join("content/about.md")).unwrap();
+    let stated = numbers_between(&about, "more than ", " years old");
+    let flagged = numbers_between(&about, "older than ", " years is flagged");
+    assert_eq!(
+        stated.len(),
+        1,
+        "the about page states one maximum age: {stated:?}"
+    );
+    assert_eq!(
+        flagged, stated,
+        "the about page states two different maximum ages"
+    );
+
+    let site: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo().join("site.toml")).unwrap()).unwrap();
+    let configured = site["check"]["max_figure_age_years"].as_integer();
+    assert_eq!(
+        configured,
+        Some(stated[0]),
+        "site.toml and content/about.md disagree"
+    );
+
+    let checked_on = about
+        .split("last checked on ")
+        .nth(1)
+        .and_then(|rest| rest.get(..10))
+        .expect("the about page says when the figures were last checked");
+    let output = medsite()
+        .env("SOURCE_DATE_EPOCH", epoch_seconds(checked_on).to_string())
+        .args(["check", "--deny-warnings", "--root"])
+        .arg(repo())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
+/// Every whole number that sits between `before` and `after` in `text`.
+fn numbers_between(text: &str, before: &str, after: &str) -> Vec<i64> {
+    text.match_indices(before)
+        .filter_map(|(at, _)| {
+            let rest = &text[at + before.len()..];
+            rest[..rest.find(after)?].parse().ok()
+        })
+        .collect()
+}
+
+/// Seconds since 1970 at the start (UTC) of a `YYYY-MM-DD` date.
+pub fn epoch_seconds(date: &str) -> i64 {
+    let date: jiff::civil::Date = date
+        .parse()
+        .unwrap_or_else(|_| panic!("not a date: {date}"));
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second()
 }

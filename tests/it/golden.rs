@@ -118,6 +118,7 @@ fn check_fixture(case: &str, args: &[&str]) {
             String::from_utf8_lossy(&result.stderr)
         );
         let mut actual = read_tree(&out);
+        summarise_pngs(&mut actual);
         let index: Vec<String> = actual
             .keys()
             .filter(|path| path.starts_with("pagefind/"))
@@ -135,6 +136,31 @@ fn check_fixture(case: &str, args: &[&str]) {
         }
         actual
     });
+}
+
+/// Replaces the PNG files (social cards) with `png.manifest`: one line per
+/// file with its size in pixels (from its header), in bytes, and its hash,
+/// so that a change of any byte shows without binary snapshots.
+fn summarise_pngs(files: &mut Files) {
+    let pngs: Vec<String> = files
+        .keys()
+        .filter(|path| path.ends_with(".png"))
+        .cloned()
+        .collect();
+    if pngs.is_empty() {
+        return;
+    }
+    let mut manifest = String::new();
+    for path in pngs {
+        let png = files.remove(&path).unwrap();
+        let (width, height) = crate::cards::png_size(&png);
+        let hash = xxhash_rust::xxh3::xxh3_64(&png);
+        manifest.push_str(&format!(
+            "{path} {width}x{height} {} bytes xxh3 {hash:016x}\n",
+            png.len()
+        ));
+    }
+    files.insert("png.manifest".into(), manifest.into_bytes());
 }
 
 /// `medsite check` in both formats.
@@ -246,6 +272,16 @@ fn section_schema_accepts_valid_yaml_toml_and_json_front_matter() {
 }
 
 #[test]
+fn highlighted_code_blocks_in_text_and_lists_with_a_light_and_a_dark_stylesheet() {
+    check_fixture("highlight", &[]);
+}
+
+#[test]
+fn social_tags_on_every_page_and_a_card_beside_each_page_and_section() {
+    check_fixture("social-cards", &[]);
+}
+
+#[test]
 fn components_called_from_markdown_in_text_lists_tables_links_and_summaries() {
     check_fixture("components", &[]);
 }
@@ -268,6 +304,14 @@ fn new_page_from_the_section_archetype_with_schema_placeholders() {
 #[test]
 fn data_files_in_csv_json_toml_and_yaml_read_by_templates() {
     check_fixture("data-files", &[]);
+}
+
+/// A CSV file and a YAML list make one page per record, listed, paginated,
+/// fed, mapped, indexed and put in taxonomies with the section's Markdown
+/// page; the record is the page's `extra`.
+#[test]
+fn pages_from_data_one_per_record_of_a_csv_and_a_yaml_file() {
+    check_fixture("pages-from-data", &[]);
 }
 
 #[test]
@@ -325,4 +369,55 @@ fn init_writes_a_starter_site_that_builds_and_passes_check() {
         }
         files
     });
+}
+
+/// Responsive images: Markdown images (in a bundle, from `static/`,
+/// decorative, animated and remote) and the `image` function. Image files
+/// are binary: `images.manifest` lists each with its size and a hash of
+/// its bytes, and `cache.manifest` what `.medsite/cache/images/` holds.
+#[test]
+fn images_become_pictures_with_widths_and_a_cache() {
+    golden("images", |site| {
+        let out = site.join("out");
+        let result = medsite()
+            .args(["build", "--quiet", "--root"])
+            .arg(site)
+            .arg("--output")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let (mut files, images) = split_images(read_tree(&out));
+        files.insert("images.manifest".into(), manifest(&images));
+        let (_, cache) = split_images(read_tree(&site.join(".medsite/cache/images")));
+        files.insert("cache.manifest".into(), manifest(&cache));
+        files
+    });
+}
+
+/// The image files of `files` apart from the others.
+fn split_images(files: Files) -> (Files, Files) {
+    files.into_iter().partition(|(path, _)| {
+        ![".png", ".jpg", ".webp", ".gif"]
+            .iter()
+            .any(|extension| path.ends_with(extension))
+    })
+}
+
+/// One `path size hash` line per file (64-bit FNV-1a of the bytes).
+fn manifest(files: &Files) -> Vec<u8> {
+    let fnv = |bytes: &[u8]| {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    files
+        .iter()
+        .map(|(path, bytes)| format!("{path} {} {:016x}\n", bytes.len(), fnv(bytes)))
+        .collect::<String>()
+        .into_bytes()
 }

@@ -2,14 +2,18 @@
 //! runs the real `medsite` binary on a site in a temporary folder.
 
 mod bad_input;
+mod cards;
 mod careers_site;
 mod check;
 mod components;
 mod data;
+mod data_pages;
 mod deploy;
 mod errors;
 mod feeds;
 mod golden;
+mod highlight;
+mod images;
 mod init;
 mod json_ld;
 mod lists;

@@ -216,3 +216,28 @@ fn a_malformed_max_figure_age_is_an_error_at_its_line() {
         "site.toml:5:1: error: `[check] max_figure_age_years` is -2: it must be a whole number of years from 1 to 100 (leave it out to check no age)\n  |\n5 | max_figure_age_years = -2\n  | ^\n\nerror: check failed with 1 error, 0 warnings\n"
     );
 }
+
+#[test]
+fn a_typed_number_that_is_not_the_figure_its_sentence_names_is_a_warning_at_the_number() {
+    let site = site();
+    site.write(
+        "content/pay.md",
+        "---\ntitle: Pay\ndescription: Pay.\ntemplate: facts.html\n---\nPay compared.\n\n\
+         - In May 2024 the median was $47,900 a year, and `$1` in code is not read.\n\
+         - In May 2019 it was $41,000: the figure, so nothing to say.\n\
+         - In May 2024 it was :fact{data=\"figures/pay.yaml\" key=\"a.pay\"}, quoted exactly as $48,300.\n",
+    );
+    site.write(
+        "templates/components.html",
+        "{% component fact(data: string, key: string) %}{% set f = get_fact(data=data, key=key) %}{{ f.html | safe }}{% endcomponent fact %}",
+    );
+    let output = check(site.path(), &[]);
+    let expected = "content/pay.md:8:30: warning: `$47,900` is typed in a sentence about May 2024, but this page shows $48,300 (`a.pay` in `data/figures/pay.yaml`); print the figure with a component, or correct the number\n  |\n8 | - In May 2024 the median was $47,900 a year, and `$1` in code is not read.\n  |                              ^\n\n";
+    assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).matches("is typed in a sentence").count(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+}

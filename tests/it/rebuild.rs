@@ -12,7 +12,7 @@ use medsite::failure::Failure;
 use medsite::rebuild::{Outcome, Rebuilder};
 use medsite::watch::classify;
 
-use crate::support::{Save, TempSite, read_tree, try_read_output};
+use crate::support::{Save, TempSite, read_tree, repo, try_read_output};
 
 /// A small deterministic generator (xorshift), so a failing seed replays.
 struct Random(u64);
@@ -39,6 +39,17 @@ const PERMANENT: [&str; 3] = ["posts/p0.md", "posts/p1.md", "posts/p2.md"];
 const CAREERS_CSV: &str =
     "slug,title,pay\nrt,Respiratory therapist,77960\nst,Surgical technologist,62830\n";
 
+/// The records the `jobs` section makes its pages from (`generate`).
+const JOBS_CSV: &str = "career,state,title,updated,tag\nnurse,CA,Nurse in California,2024-03-01,a\nnurse,TX,Nurse in Texas,,b\ntech,CA,Tech in California,2023-07-07,a\n";
+
+/// The `jobs` section, one page per record of `data/jobs.csv`, titled by
+/// `title` (a pattern).
+fn jobs_section(title: &str) -> String {
+    format!(
+        "---\ntitle: Jobs\ngenerate:\n  data: jobs.csv\n  path: \"{{career}}/{{state}}\"\n  title: \"{title}\"\n  date: \"{{updated}}\"\n  taxonomies:\n    tags: [\"{{tag}}\"]\n---\n"
+    )
+}
+
 /// A figures file (`kind = "figures"`) with one figure of `value`.
 fn figures_yaml(value: usize) -> String {
     format!(
@@ -56,11 +67,13 @@ fn start_site(typed: bool) -> TempSite {
     let site = TempSite::with_theme(&[
         (
             "site.toml",
-            "title = \"T\"\ntheme = \"fixture\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n",
+            "title = \"T\"\ntheme = \"fixture\"\nbase_url = \"https://example.org/\"\nfeed_limit = 3\n\n[[taxonomies]]\nname = \"tags\"\npaginate_by = 2\n\n[[taxonomies]]\nname = \"categories\"\n\n[sections.posts]\npaginate_by = 2\n\n[sections.jobs]\npaginate_by = 2\n\n[sections.guides]\nschema = \"schemas/guide.json\"\n\n[data.\"careers.csv\"]\nschema = \"schemas/careers.json\"\n\n[data.\"figures.yaml\"]\nkind = \"figures\"\n\n[images]\nwidths = [100, 200]\n\n[markdown]\nhighlight = true\n",
         ),
         ("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n"),
         ("content/posts/_index.md", "---\ntitle: Posts\n---\n"),
         ("content/guides/_index.md", "---\ntitle: Guides\n---\n"),
+        ("content/jobs/_index.md", &jobs_section("{title}")),
+        ("data/jobs.csv", JOBS_CSV),
         ("content/guides/deep/_index.md", "---\ntitle: Deep\n---\n"),
         (
             "content/posts/p0.md",
@@ -83,7 +96,7 @@ fn start_site(typed: bool) -> TempSite {
             &page(
                 "P2",
                 "weight: 1\n",
-                "See [guides](@/guides/_index.md). :note{text=\"start\"}",
+                "See [guides](@/guides/_index.md). :note{text=\"start\"}\n\n```rust\nlet x = 1;\n```",
             ),
         ),
         (
@@ -97,6 +110,8 @@ fn start_site(typed: bool) -> TempSite {
         ),
         ("content/posts/bundle/asset.txt", "asset 1\n"),
         ("static/extra.css", "body { color: red }\n"),
+        // Social cards (with the base URL): each page's title and a figure.
+        ("templates/card.svg", &card_template("white")),
         ("templates/components.html", &components_template("note")),
         // Term pages link the theme's stylesheet by its fingerprint, which
         // edit 11 changes.
@@ -195,7 +210,7 @@ fn random_edit(
         )
     };
     let abs = |p: &str| root.join(p);
-    match random.below(19) {
+    match random.below(22) {
         0 => {
             let text = read(&any_page);
             style.write(&abs(&content(&any_page)), &format!("{text}\n{word}\n"))
@@ -392,6 +407,9 @@ fn random_edit(
         }
         16 => data_edit(site, random, style, word, broken),
         17 => component_edit(site, random, style, word, broken),
+        18 => generated_edit(site, random, style, (word, step), broken),
+        19 => image_edit(site, random, style, word),
+        20 => card_edit(site, random, style, word, broken),
         _ => match random.pick(&movable) {
             Some(p) => {
                 let draft = if random.below(2) == 0 { " true" } else { "" };
@@ -400,6 +418,142 @@ fn random_edit(
             None => vec![],
         },
     }
+}
+
+/// Images: a PNG in `static/` written (in one of two sizes) or removed, a
+/// JPEG beside the bundle page written or removed, a page that shows one,
+/// and the home page's template calling `image` or not.
+fn image_edit(site: &TempSite, random: &mut Random, style: Save, word: &str) -> Vec<PathBuf> {
+    let root = site.path();
+    let fixture =
+        |name: &str| std::fs::read(repo().join("tests/fixtures/images").join(name)).unwrap();
+    let write = |path: &str, bytes: Vec<u8>| {
+        let target = root.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, bytes).unwrap();
+        vec![target]
+    };
+    let remove = |path: &str| {
+        let _ = std::fs::remove_file(root.join(path));
+        vec![root.join(path)]
+    };
+    let bundle = root.join("content/posts/bundle").is_dir();
+    match random.below(6) {
+        0 => {
+            let source = ["static/img/small.png", "static/img/diagram.png"][random.below(2)];
+            write("static/img/pic.png", fixture(source))
+        }
+        1 => remove("static/img/pic.png"),
+        2 if bundle => write(
+            "content/posts/bundle/photo.jpg",
+            fixture("content/posts/trip/photo.jpg"),
+        ),
+        3 if bundle => remove("content/posts/bundle/photo.jpg"),
+        4 => {
+            let page = random
+                .pick(&pages(root))
+                .cloned()
+                .expect("permanent pages exist");
+            let path = root.join("content").join(&page);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let image = if page == "posts/bundle/index.md" {
+                format!("![A photo, {word}](photo.jpg)")
+            } else {
+                format!("![A picture, {word}](/img/pic.png)")
+            };
+            style.write(&path, &format!("{text}\n{image}\n"))
+        }
+        _ => {
+            let call = if random.below(2) == 0 {
+                format!("{{{{ image(path=\"img/pic.png\", alt=\"{word}\") }}}}")
+            } else {
+                String::new()
+            };
+            style.write(
+                &root.join("templates/index.html"),
+                &format!("{{% extends \"section.html\" %}}{{% block main %}}{call}{{% include \"figures.html\" %}}{{{{ super() }}}}{{% endblock main %}}\n"),
+            )
+        }
+    }
+}
+
+/// Edits the records the `jobs` section makes pages from: adds or removes
+/// one, changes a field of its URL or another field, gives two records one
+/// URL (the next edit repairs it), or changes the section's title pattern.
+fn generated_edit(
+    site: &TempSite,
+    random: &mut Random,
+    style: Save,
+    (word, step): (&str, usize),
+    broken: &mut Option<(PathBuf, String)>,
+) -> Vec<PathBuf> {
+    let csv = site.path().join("data/jobs.csv");
+    let text = std::fs::read_to_string(&csv).unwrap_or_else(|_| JOBS_CSV.to_string());
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let state = ["CA", "TX", "NY"][random.below(3)];
+    let tag = TAGS[random.below(TAGS.len())];
+    let date = ["", "2024-05-05", "2022-01-31"][random.below(3)];
+    let row = 1 + random.below(lines.len().max(2) - 1);
+    let mut fields: Vec<String> = match lines.get(row) {
+        Some(line) => line.split(',').map(String::from).collect(),
+        None => vec![String::new(); 5],
+    };
+    match random.below(6) {
+        0 => lines.push(format!("{word}-{step},{state},{word} {step},{date},{tag}")),
+        1 if lines.len() > 2 => {
+            lines.remove(row);
+        }
+        1 | 2 => {
+            // A field of the URL: the page moves.
+            fields[0] = format!("{word}-{step}");
+            fields[1] = state.to_string();
+            lines[row] = fields.join(",");
+        }
+        3 => {
+            fields[2] = format!("{word} {step}");
+            fields[3] = date.to_string();
+            fields[4] = tag.to_string();
+            lines[row] = fields.join(",");
+        }
+        4 => {
+            *broken = Some((csv.clone(), text.clone()));
+            let copy = lines[row].clone();
+            lines.push(copy);
+        }
+        _ => {
+            let pattern = ["{title}", "{title} ({state})", "{career} {word}"][random.below(3)];
+            let section = site.path().join("content/jobs/_index.md");
+            return style.write(&section, &jobs_section(&pattern.replace("{word}", word)));
+        }
+    }
+    style.write(&csv, &format!("{}\n", lines.join("\n")))
+}
+
+/// The social card template: the page's or section's title, and a figure
+/// (so that a data edit changes the cards), on a `background` colour.
+fn card_template(background: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1200\" height=\"630\"><rect width=\"1200\" height=\"630\" fill=\"{background}\"/><text x=\"50\" y=\"200\" font-size=\"60\">{{{{ page.title if page is defined else section.title }}}}</text>{{% set pay = get_fact(data=\"figures.yaml\", key=\"rt.pay\") %}}<text x=\"50\" y=\"400\" font-size=\"40\">{{{{ pay.display }}}}</text></svg>\n"
+    )
+}
+
+/// Redraws the cards in another colour, or breaks the card template (not
+/// SVG: the next edit repairs it).
+fn card_edit(
+    site: &TempSite,
+    random: &mut Random,
+    style: Save,
+    word: &str,
+    broken: &mut Option<(PathBuf, String)>,
+) -> Vec<PathBuf> {
+    let path = site.path().join("templates/card.svg");
+    let text = std::fs::read_to_string(&path).unwrap();
+    if random.below(4) == 0 {
+        *broken = Some((path.clone(), text.clone()));
+        return style.write(&path, &text.replace("</svg>", "</svg"));
+    }
+    let colour = ["white", "yellow", "pink", "silver"][random.below(4)];
+    style.write(&path, &card_template(&format!("{colour}\" class=\"{word}")))
 }
 
 /// The components the pages call, with `word` in their markup.
@@ -627,6 +781,30 @@ fn randomised_edit_sequences_rebuild_like_a_fresh_build() {
 }
 
 #[test]
+fn editing_a_page_title_redraws_its_card_as_a_fresh_build_does() {
+    let site = start_site(false);
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let card = harness.output.join("posts/p1/card.png");
+    let before = std::fs::read(&card).unwrap();
+    let page = harness.root.join("content/posts/p1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("title: P1", "title: A new title")).unwrap();
+    let outcome = harness.rebuild(std::slice::from_ref(&page)).unwrap();
+    assert!(
+        outcome.written.contains(&"posts/p1/card.png".to_string()),
+        "{outcome:?}"
+    );
+    assert!(
+        !outcome.written.contains(&"posts/p0/card.png".to_string()),
+        "{outcome:?}"
+    );
+    let after = std::fs::read(&card).unwrap();
+    assert_ne!(before, after, "the card was not redrawn");
+    assert_eq!(harness.fresh().unwrap()["posts/p1/card.png"], after);
+}
+
+#[test]
 fn randomised_edits_keep_the_search_index_and_get_pages_fresh() {
     for seed in [3, 2024] {
         replay(seed, 40, true);
@@ -714,6 +892,7 @@ fn a_sites_own_files_in_pagefind_are_kept_without_search_and_refused_with_it() {
     assert_eq!(
         shown,
         [
+            "content: error: `pagefind/card.png` (from the social card of content/pagefind.md) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
             "content: error: `pagefind/index.html` (from content/pagefind.md) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
             "static/pagefind/custom.css: error: `pagefind/custom.css` (from static/pagefind/custom.css) is in `pagefind/`, the search index's folder (`search = true` in site.toml): move it elsewhere",
         ]
@@ -821,4 +1000,119 @@ fn an_edit_of_a_fingerprinted_file_renames_it_in_a_rebuild_as_in_a_fresh_build()
         "{term}"
     );
     assert_eq!(after, harness.fresh().unwrap());
+}
+
+/// An image replaced by another of the same name, a text edit of the page
+/// that shows it, and the image removed: each rebuild equals a fresh build,
+/// the new image's widths replace the old ones, and an unchanged image is
+/// not encoded again.
+#[test]
+fn images_replaced_edited_around_and_removed_rebuild_like_a_fresh_build() {
+    let site = start_site(false);
+    let mut harness = Harness::new(&site);
+    let root = harness.root.clone();
+    let mut rebuild = |paths: &[PathBuf]| {
+        let outcome = harness
+            .rebuild(paths)
+            .unwrap_or_else(|failure| panic!("{failure:?}"));
+        let output = try_read_output(&harness.output).unwrap();
+        assert_eq!(
+            output,
+            harness.fresh().unwrap(),
+            "differs from a fresh build"
+        );
+        (outcome, output)
+    };
+    rebuild(&[root.join("site.toml")]);
+    let fixture = |name: &str| {
+        std::fs::read(repo().join("tests/fixtures/images/static/img").join(name)).unwrap()
+    };
+    let picture = root.join("static/img/pic.png");
+    std::fs::create_dir_all(picture.parent().unwrap()).unwrap();
+    std::fs::write(&picture, fixture("small.png")).unwrap();
+    let page = root.join("content/posts/p1.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\n![A picture](/img/pic.png)\n")).unwrap();
+    let (_, output) = rebuild(&[picture.clone(), page.clone()]);
+    let widths = |output: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        output
+            .keys()
+            .filter(|k| k.starts_with("img/pic."))
+            .cloned()
+            .collect()
+    };
+    let small = widths(&output);
+    // 100 and 200 px in PNG, those and 300 px in WebP, and the original.
+    assert_eq!(small.len(), 6, "{small:?}");
+
+    // The same length or not, a new image gets new names.
+    std::fs::write(&picture, fixture("diagram.png")).unwrap();
+    let (_, output) = rebuild(std::slice::from_ref(&picture));
+    let diagram = widths(&output);
+    assert!(
+        diagram
+            .iter()
+            .all(|name| !small.contains(name) || name == "img/pic.png")
+    );
+
+    let cache = root.join(".medsite/cache/images");
+    let times = || {
+        let mut times: Vec<_> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                (
+                    entry.file_name(),
+                    entry.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        times.sort();
+        times
+    };
+    let cached = times();
+    std::fs::write(
+        &page,
+        format!("{text}\nMore words.\n![A picture](/img/pic.png)\n"),
+    )
+    .unwrap();
+    let (outcome, _) = rebuild(std::slice::from_ref(&page));
+    assert!(outcome.written.iter().any(|w| w.starts_with("posts/p1/")));
+    assert_eq!(times(), cached, "nothing encoded again");
+
+    std::fs::remove_file(&picture).unwrap();
+    let (outcome, output) = rebuild(std::slice::from_ref(&picture));
+    assert_eq!(widths(&output), Vec::<String>::new());
+    assert_eq!(
+        outcome.removed.len(),
+        diagram.len(),
+        "{:?}",
+        outcome.removed
+    );
+}
+
+/// The records of a page-making data file added, moved (a field of the
+/// URL changed), renamed and removed: each rebuild equals a fresh build,
+/// and the moved page's old output is gone.
+#[test]
+fn records_of_a_page_making_data_file_come_go_and_move_in_a_rebuild_as_in_a_fresh_build() {
+    let site = start_site(false);
+    let mut harness = Harness::new(&site);
+    harness.first_build();
+    let csv = harness.root.join("data/jobs.csv");
+    let edits = [
+        format!("{JOBS_CSV}vet,NY,Vet in New York,2025-01-01,c\n"),
+        JOBS_CSV.replace("nurse,TX", "nurse,NY"),
+        JOBS_CSV.replace("Tech in California", "Technologist in California"),
+        "career,state,title,updated,tag\ntech,CA,Tech in California,2023-07-07,a\n".to_string(),
+    ];
+    for text in edits {
+        std::fs::write(&csv, &text).unwrap();
+        let result = harness.rebuild(std::slice::from_ref(&csv));
+        assert!(result.is_ok(), "{:?}", result.err());
+        let actual = try_read_output(&harness.output).unwrap();
+        assert_eq!(actual, harness.fresh().unwrap(), "after writing:\n{text}");
+        let moved = actual.contains_key("jobs/nurse/tx/index.html");
+        assert_eq!(moved, text.contains("nurse,TX"), "{text}");
+    }
 }

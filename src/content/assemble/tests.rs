@@ -120,7 +120,12 @@ fn urls_differing_only_by_case_are_claimed_once() {
         ("b.md", "---\ntitle: B\nslug: SAME\n---\n"),
         ("c.md", "---\ntitle: C\naliases: [same/]\n---\n"),
     ]);
-    claim_urls(&sections, &pages, &texts, &config(""), &mut problems);
+    let locator = crate::data::records::RecordLocator::new(std::path::Path::new("/nonexistent"));
+    let sources = Sources {
+        texts: &texts,
+        locator: &locator,
+    };
+    claim_urls(&sections, &pages, sources, &config(""), &mut problems);
     let shown = messages(&problems);
     assert_eq!(shown.len(), 2, "{shown:?}");
     assert!(

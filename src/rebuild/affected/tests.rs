@@ -228,6 +228,7 @@ fn templates_that_read_any_section_or_every_page_are_rendered_when_those_change(
         by_pages: BTreeSet::from(["robots.txt".to_string()]),
         by_data: BTreeSet::new(),
         by_assets: BTreeSet::new(),
+        by_images: BTreeSet::new(),
     };
     // A text edit changes no list: neither is rendered.
     let text = "---\ntitle: G\n---\nOther text.\n";
