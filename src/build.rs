@@ -41,9 +41,11 @@ impl std::fmt::Display for BuildSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Built {} pages and {} sections: {} files in {} ({} written) in {} ms",
+            "Built {} page{} and {} section{}: {} files in {} ({} written) in {} ms",
             self.pages,
+            crate::check::plural(self.pages),
             self.sections,
+            crate::check::plural(self.sections),
             self.report.files,
             self.output.display(),
             self.report.written,

@@ -7,9 +7,12 @@
 //! - descriptions missing or longer than 160 characters (warning);
 //! - placeholders left by `medsite new` (`TODO: ...`): a warning in a
 //!   build, an error here;
-//! - figures too old, one series in several editions side by side, and
-//!   secondary sources where a primary is on record (warnings, in
-//!   [`provenance`]).
+//! - figures too old, one series in several editions side by side,
+//!   secondary sources where a primary is on record, and links in prose to
+//!   a source's host that no figure on the page cites (warnings, in
+//!   [`provenance`]);
+//! - with `--external`, external links and figures' sources that do not
+//!   answer well (in [`external`]).
 //!
 //! The site is rendered in memory like a build, so checks see what a reader
 //! would: the ids and links that templates add count as much as Markdown's.
@@ -35,6 +38,7 @@ use crate::locate::{self, Segment};
 use crate::markdown::Rendered;
 use crate::render::{Content, Output};
 
+pub mod external;
 pub mod prose_numbers;
 pub mod provenance;
 
@@ -52,6 +56,10 @@ pub struct CheckOptions {
     /// The date figures' ages are measured on: today, or the date of
     /// `SOURCE_DATE_EPOCH` (see [`crate::new::today`]).
     pub today: jiff::civil::Date,
+    /// Fetch external links and figures' sources too.
+    pub external: bool,
+    /// No progress on the terminal, no closing line when the check passes.
+    pub quiet: bool,
 }
 
 /// Everything a check found.
@@ -63,6 +71,8 @@ pub struct CheckReport {
     pub sections: usize,
     pub deny_warnings: bool,
     pub elapsed: Duration,
+    /// With `--external`: the URLs seen and how many came from the cache.
+    pub external: Option<external::Summary>,
 }
 
 impl CheckReport {
@@ -87,12 +97,25 @@ impl CheckReport {
             errors: usize,
             warnings: usize,
             passed: bool,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            external: Option<External>,
+        }
+        #[derive(Serialize)]
+        struct External {
+            urls: usize,
+            fetched: usize,
+            cached: usize,
         }
         serde_json::to_string_pretty(&Json {
             diagnostics: &self.diagnostics,
             errors: self.errors(),
             warnings: self.warnings(),
             passed: self.passed(),
+            external: self.external.map(|summary| External {
+                urls: summary.urls,
+                fetched: summary.urls - summary.cached,
+                cached: summary.cached,
+            }),
         })
         .expect("diagnostics always serialize")
     }
@@ -108,9 +131,18 @@ impl std::fmt::Display for CheckReport {
             plural(warnings)
         );
         if self.passed() {
+            let external = match self.external {
+                Some(summary) => format!(
+                    ", and {} external URL{} ({} from the cache)",
+                    summary.urls,
+                    plural(summary.urls),
+                    summary.cached
+                ),
+                None => String::new(),
+            };
             write!(
                 f,
-                "Checked {} page{} and {} section{}: {counts} in {} ms",
+                "Checked {} page{} and {} section{}{external}: {counts} in {} ms",
                 self.pages,
                 plural(self.pages),
                 self.sections,
@@ -125,7 +157,8 @@ impl std::fmt::Display for CheckReport {
     }
 }
 
-fn plural(count: usize) -> &'static str {
+/// `s` unless `count` is 1: "1 page", "2 pages".
+pub(crate) fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
@@ -134,7 +167,7 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
     let load_options = LoadOptions {
         drafts: options.drafts,
     };
-    let report = |mut diagnostics: Vec<Diagnostic>, pages, sections| {
+    let report = |mut diagnostics: Vec<Diagnostic>, pages, sections, external| {
         diagnostics::sort(&mut diagnostics);
         diagnostics.dedup();
         CheckReport {
@@ -143,6 +176,7 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
             sections,
             deny_warnings: options.deny_warnings,
             elapsed: started.elapsed(),
+            external,
         }
     };
     // Images are encoded into the cache that `build` uses, quietly.
@@ -150,7 +184,9 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
     let (site, templates, mut found) =
         match build::load(&options.root, None, &load_options, &progress) {
             Ok(loaded) => loaded,
-            Err(Failure::Content(errors)) => return Ok(report(refuse_placeholders(errors), 0, 0)),
+            Err(Failure::Content(errors)) => {
+                return Ok(report(refuse_placeholders(errors), 0, 0, None));
+            }
             Err(other) => return Err(other),
         };
     found = refuse_placeholders(found);
@@ -167,7 +203,20 @@ pub fn run(options: &CheckOptions) -> Result<CheckReport, Failure> {
     if let Some(output) = &output {
         found.extend(check_template_links(&site, &templates, output));
     }
-    Ok(report(found, site.pages.len(), site.sections.len()))
+    let mut summary = None;
+    if options.external {
+        let now = jiff::Timestamp::now();
+        let (external, seen) =
+            external::check(&site, &templates, output.as_ref(), options.quiet, now)?;
+        found.extend(external);
+        summary = Some(seen);
+    }
+    Ok(report(
+        found,
+        site.pages.len(),
+        site.sections.len(),
+        summary,
+    ))
 }
 
 /// A placeholder only warns in a build, so that a new page can be
@@ -194,7 +243,7 @@ struct Document<'a> {
 
 /// A source file read again for positions: the checks run on a loaded
 /// site, which keeps no file text.
-struct Source {
+pub(crate) struct Source {
     text: String,
     block_offset: usize,
     block_len: usize,
@@ -203,7 +252,7 @@ struct Source {
 }
 
 impl Source {
-    fn read(site: &Site, display: &str) -> Option<Source> {
+    pub(crate) fn read(site: &Site, display: &str) -> Option<Source> {
         let text = crate::fs::read_to_string(&site.root.join(display)).ok()?;
         let text = front_matter::strip_bom(&text).to_string();
         let split: Split<'_> = front_matter::split(&text).ok()?;
@@ -228,7 +277,12 @@ impl Source {
         diagnostic.at_offset(&self.text, offset)
     }
 
-    fn at_body(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
+    /// The Markdown body, after the front matter.
+    pub(crate) fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    pub(crate) fn at_body(&self, diagnostic: Diagnostic, offset: usize) -> Diagnostic {
         diagnostic.at_offset(&self.text, self.body_offset + offset)
     }
 }
@@ -686,7 +740,7 @@ fn local_output_file(output: &Output, folder: &str, link: &str) -> Option<String
 
 /// Every value of attribute `name` in `html`, entities decoded. A plain
 /// scan: medsite's own output always quotes attributes with `"`.
-fn attribute_values(html: &str, name: &str) -> Vec<String> {
+pub(crate) fn attribute_values(html: &str, name: &str) -> Vec<String> {
     let needle = format!(" {name}=\"");
     let mut values = Vec::new();
     let mut rest = html;

@@ -92,6 +92,13 @@ pub struct CheckArgs {
     /// Check pages marked `draft: true` too
     #[arg(long)]
     pub drafts: bool,
+    /// Fetch every external link and figure source too (results that
+    /// answered well are cached in .medsite/cache/, see `[check.external]`)
+    #[arg(long)]
+    pub external: bool,
+    /// Print nothing but problems: no progress, no closing line on success
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 impl CheckArgs {
@@ -101,6 +108,8 @@ impl CheckArgs {
             drafts: self.drafts,
             deny_warnings: self.deny_warnings,
             today: medsite::new::today(),
+            external: self.external,
+            quiet: self.quiet,
         }
     }
 }

@@ -57,6 +57,9 @@ pub struct CheckSettings {
     /// year of its period, or of its source's `accessed` date) is a
     /// warning; `None` checks no age.
     pub max_figure_age_years: Option<i64>,
+    /// `[check.external]`: how `check --external` fetches and caches.
+    #[serde(default)]
+    pub external: crate::check::external::Settings,
 }
 
 /// Most years `max_figure_age_years` may be: a larger number is a typo.
@@ -284,6 +287,13 @@ impl Config {
             ));
         }
         let highlight = highlight_themes(text, &raw.markdown, &mut problems);
+        for (key, message) in raw.check.external.problems() {
+            problems.push(at_key(
+                text,
+                &locate::keys(&["check", "external", key]),
+                message,
+            ));
+        }
         if !problems.is_empty() {
             return Err(problems);
         }

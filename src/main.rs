@@ -31,13 +31,15 @@ fn main() {
             ("build", result)
         }
         cli::Command::Check(args) => {
-            let format = args.format;
+            let (format, quiet) = (args.format, args.quiet);
             let result = medsite::check::run(&args.into_options()).map(|report| {
                 match format {
                     cli::Format::Json => println!("{}", report.to_json()),
                     cli::Format::Human if report.passed() => {
                         eprint!("{}", Report(&report.diagnostics));
-                        println!("{report}");
+                        if !quiet {
+                            println!("{report}");
+                        }
                     }
                     cli::Format::Human => eprintln!("{}{report}", Report(&report.diagnostics)),
                 }

@@ -277,6 +277,25 @@ pub fn in_body(body: &str, shown: &[Quotable<'_>]) -> Vec<(usize, String)> {
     found
 }
 
+/// The body ranges of the sentences of a Markdown body (without front
+/// matter) that type a number: where a citation may be a figure's.
+pub fn numbered_sentences(body: &str) -> Vec<Range<usize>> {
+    let (body, _, _) = crate::components::extract(body);
+    let mut found = Vec::new();
+    for (text, pieces) in prose_blocks(&body) {
+        let at = |offset: usize| {
+            let piece = pieces.iter().rev().find(|(start, _)| *start <= offset);
+            piece.map_or(0, |(start, source)| source + (offset - start))
+        };
+        for sentence in sentences(&text) {
+            if !numbers(&text[sentence.clone()]).is_empty() {
+                found.push(at(sentence.start)..at(sentence.end - 1) + 1);
+            }
+        }
+    }
+    found
+}
+
 /// The figures an output shows, with their values, kinds and displays.
 fn quotables<'a>(figures: &[&'a Figure<'a>], values: &DataFiles) -> Vec<Quotable<'a>> {
     figures

@@ -13,6 +13,9 @@
 //!   scope and period is on record.
 //! - **Typed numbers** ([`super::prose_numbers`]): a number in prose that
 //!   its sentence ties to a figure the page shows but that is not its value.
+//! - **Sources in prose** ([`sources_not_shown`]): a link, in a sentence
+//!   of a page's Markdown that types a number, to a figure's source when no
+//!   figure the page shows has it.
 //!
 //! Each rule is a pure function from figures (and, for pages, the figures
 //! each output shows) to findings; [`check`] reads the site and places the
@@ -263,12 +266,23 @@ pub fn shown_figures<'f>(
         else {
             continue;
         };
-        if let Some(html) = figures::fact(value)["html"].as_str() {
+        if let Some(html) = figures::fact(figure.file, figure.key, value)["html"].as_str() {
             by_html.entry(html.to_string()).or_default().push(figure);
         }
     }
+    let by_mark: HashMap<String, &Figure<'_>> = figures
+        .iter()
+        .map(|figure| (figures::mark(figure.file, figure.key), figure))
+        .collect();
     let shown = |html: &str| -> Vec<&'f Figure<'f>> {
         let mut found: Vec<&Figure<'_>> = Vec::new();
+        for mark in fact_marks(html) {
+            if let Some(figure) = by_mark.get(mark)
+                && !found.contains(figure)
+            {
+                found.push(figure);
+            }
+        }
         for span in fact_spans(html) {
             if let Some([one, rest @ ..]) = by_html.get(span).map(Vec::as_slice)
                 && rest
@@ -294,6 +308,15 @@ pub fn shown_figures<'f>(
             Content::Copy(_) => None,
         })
         .collect()
+}
+
+/// The figure each `data-fact="..."` of `html` names (a `value_html`).
+fn fact_marks(html: &str) -> impl Iterator<Item = &str> {
+    const OPEN: &str = " data-fact=\"";
+    html.match_indices(OPEN).filter_map(move |(start, _)| {
+        let rest = &html[start + OPEN.len()..];
+        Some(&rest[..rest.find('"')?])
+    })
 }
 
 /// Every `<span class="fact" ...>...</span></span>` of `html`.
@@ -344,6 +367,105 @@ pub fn mixed_editions_on_pages(
     found
 }
 
+/// A source's identity for comparing links with figures' sources: the
+/// URL without its fragment, a trailing `/` or a leading `www.`; `None`
+/// for anything but an `http(s)` URL.
+fn source_key(link: &str) -> Option<String> {
+    let mut url = url::Url::parse(link.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_fragment(None);
+    let host = url.host_str()?.to_string();
+    if let Some(bare) = host.strip_prefix("www.") {
+        url.set_host(Some(bare)).ok()?;
+    }
+    Some(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// Links in a page's prose (offset, destination) to the source of a
+/// figure on record when no figure the page shows has that source: the
+/// page cites a source it does not show. (offset, message) for each.
+pub fn sources_not_shown(
+    links: &[(usize, &str)],
+    figures: &[Figure<'_>],
+    shown: &[&Figure<'_>],
+) -> Vec<(usize, String)> {
+    let mut sources: BTreeMap<String, &Figure<'_>> = BTreeMap::new();
+    for figure in figures {
+        if let Some(url) = source_key(figure.url) {
+            sources.entry(url).or_insert(figure);
+        }
+    }
+    let cited: BTreeSet<String> = shown
+        .iter()
+        .filter_map(|figure| source_key(figure.url))
+        .collect();
+    links
+        .iter()
+        .filter_map(|&(offset, link)| {
+            let url = source_key(link)?;
+            let figure = sources.get(&url)?;
+            if cited.contains(&url) {
+                return None;
+            }
+            Some((
+                offset,
+                format!(
+                    "link `{}` cites the source of `{}` in `{FOLDER}/{}`, but no figure this page shows comes from it: show the figure with a component (its source link comes with it), or link elsewhere",
+                    link.trim(),
+                    figure.key,
+                    figure.file
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// [`sources_not_shown`] over every page and section with a Markdown file,
+/// for links in sentences that type a number (a citation of a figure, not
+/// of a definition or a rule), placed at each link.
+fn sources_in_prose(
+    site: &Site,
+    figures: &[Figure<'_>],
+    shown: &BTreeMap<String, Vec<&Figure<'_>>>,
+) -> Vec<Diagnostic> {
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.display, &p.path, &p.rendered));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (&s.display, &s.path, &s.rendered));
+    let mut found = Vec::new();
+    for (display, path, rendered) in pages.chain(sections) {
+        let links: Vec<(usize, &str)> = rendered
+            .links
+            .iter()
+            .filter(|link| !link.image)
+            .map(|link| (link.offset, link.destination.as_str()))
+            .collect();
+        let on_page = shown.get(&format!("{path}index.html"));
+        let findings = sources_not_shown(&links, figures, on_page.map_or(&[], Vec::as_slice));
+        if findings.is_empty() {
+            continue;
+        }
+        let Some(source) = crate::check::Source::read(site, display) else {
+            continue;
+        };
+        let numbered = super::prose_numbers::numbered_sentences(source.body());
+        let findings = findings
+            .into_iter()
+            .filter(|(offset, _)| numbered.iter().any(|range| range.contains(offset)));
+        found.extend(findings.map(|(offset, message)| {
+            let diagnostic = Diagnostic::warning(display, "source-not-in-sources", message);
+            source.at_body(diagnostic, offset)
+        }));
+    }
+    found
+}
+
 /// Every rule over the site's figures, placed at their lines: figure
 /// warnings in the figures file, page warnings at the top of the page's
 /// source (or, for an output without one, at the output's path).
@@ -388,6 +510,7 @@ pub fn check(site: &Site, output: Option<&Output>, today: Date) -> Vec<Diagnosti
             .collect();
         let shown = shown_figures(&figures, &site.data, output);
         found.extend(super::prose_numbers::check(site, &shown));
+        found.extend(sources_in_prose(site, &figures, &shown));
         for (file, message) in mixed_editions_on_pages(&shown) {
             found.push(match sources.get(&file) {
                 Some(display) => {
@@ -406,7 +529,7 @@ pub fn check(site: &Site, output: Option<&Output>, today: Date) -> Vec<Diagnosti
 }
 
 /// `diagnostic` at `field` of figure `key` in the figures file's `text`.
-fn place(
+pub(crate) fn place(
     diagnostic: Diagnostic,
     text: Option<&str>,
     file: &str,

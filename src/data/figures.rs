@@ -51,7 +51,8 @@ pub fn register(tera: &mut Tera, data: &DataFiles) {
                 let values = figures
                     .iter()
                     .map(|(key, figure)| {
-                        (key.clone(), tera::Value::from_serializable(&fact(figure)))
+                        let fact = fact(path, key, figure);
+                        (key.clone(), tera::Value::from_serializable(&fact))
                     })
                     .collect();
                 files.insert(path.to_string(), values);
@@ -84,7 +85,7 @@ pub fn register(tera: &mut Tera, data: &DataFiles) {
 }
 
 /// A figure as templates see it: its own fields, plus `display` and `html`.
-pub fn fact(figure: &Value) -> Value {
+pub fn fact(path: &str, key: &str, figure: &Value) -> Value {
     let mut fact = figure.as_object().cloned().unwrap_or_default();
     let text = |name: &str| {
         fact.get(name)
@@ -106,13 +107,26 @@ pub fn fact(figure: &Value) -> Value {
         period = escape(&period),
         publisher = escape(source_text("publisher")),
     );
+    let value_html = format!(
+        "<span class=\"fact\" data-source=\"{kind}\" data-fact=\"{id}\">{value}</span>",
+        kind = escape(source_text("type")),
+        id = escape(&mark(path, key)),
+        value = escape(&display),
+    );
     fact.insert("display".into(), Value::String(display));
     fact.insert("html".into(), Value::String(html));
+    fact.insert("value_html".into(), Value::String(value_html));
     Value::Object(fact)
 }
 
 /// A value as a reader reads it: thousands grouped, `$` before a value in
 /// US dollars (`USD`, `USD per year`), `%` after a percentage.
+/// What `value_html` names its figure by (`data-fact="figures/pay.yaml#a.pay"`),
+/// so that `check` can tell which figures an output shows.
+pub fn mark(path: &str, key: &str) -> String {
+    format!("{path}#{key}")
+}
+
 pub fn display(value: &Value, unit: &str) -> String {
     let number = match value.as_f64() {
         Some(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
@@ -177,12 +191,17 @@ mod tests {
 
     #[test]
     fn a_fact_carries_its_period_and_source_link_escaped() {
-        let fact = fact(&json!({"value": 48300, "unit": "USD", "period": "May 2024",
-            "source": {"url": "https://x.org/?a=1&b=2", "publisher": "A \"B\"", "title": "T", "type": "primary"}}));
+        let figure = json!({"value": 48300, "unit": "USD", "period": "May 2024",
+            "source": {"url": "https://x.org/?a=1&b=2", "publisher": "A \"B\"", "title": "T", "type": "primary"}});
+        let fact = fact("figures/pay.yaml", "a.pay", &figure);
         assert_eq!(fact["display"], "$48,300");
         assert_eq!(
             fact["html"],
             "<span class=\"fact\" data-source=\"primary\">$48,300 <span class=\"fact-source\">(<a href=\"https://x.org/?a=1&amp;b=2\" title=\"T\">May 2024, A &quot;B&quot;</a>)</span></span>"
+        );
+        assert_eq!(
+            fact["value_html"],
+            "<span class=\"fact\" data-source=\"primary\" data-fact=\"figures/pay.yaml#a.pay\">$48,300</span>"
         );
     }
 }

@@ -10,6 +10,7 @@ mod data;
 mod data_pages;
 mod deploy;
 mod errors;
+mod external;
 mod feeds;
 mod golden;
 mod highlight;

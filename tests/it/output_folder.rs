@@ -134,7 +134,7 @@ fn an_unchanged_site_writes_nothing_and_a_same_length_edit_is_still_built() {
     assert!(output.status.success());
     let summary = String::from_utf8_lossy(&output.stdout);
     assert!(
-        summary.contains("Built 1 pages and 1 sections") && summary.contains("(0 written)"),
+        summary.contains("Built 1 page and 1 section:") && summary.contains("(0 written)"),
         "{summary}"
     );
     let after = (

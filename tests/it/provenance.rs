@@ -241,3 +241,23 @@ fn a_typed_number_that_is_not_the_figure_its_sentence_names_is_a_warning_at_the_
         stderr(&output)
     );
 }
+
+#[test]
+fn a_link_in_prose_to_a_figures_source_that_no_figure_on_the_page_has_warns_at_the_link() {
+    let site = site();
+    site.write(
+        "content/pay.md",
+        "---\ntitle: Pay\ndescription: Pay.\ntemplate: facts.html\n---\nPay is about $48,000, from [OEWS](https://bls.gov/oes/) and a\n[guide](https://www.example.org/guide/#top); see also [AARC](https://www.aarc.org/) and [Outlook](https://www.bls.gov/ooh/).\nThe job is defined by the [guide](https://example.org/guide), with no number.\n",
+    );
+    let output = check(site.path(), &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let (on_page, in_data) = WARNINGS.split_at(WARNINGS.find("\ndata/").unwrap() + 1);
+    let expected = concat!(
+        "content/pay.md:7:1: warning: link `https://www.example.org/guide/#top` cites the source of `c.pay` in `data/figures/pay.yaml`, but no figure this page shows comes from it: show the figure with a component (its source link comes with it), or link elsewhere\n",
+        "  |\n",
+        "7 | [guide](https://www.example.org/guide/#top); see also [AARC](https://www.aarc.org/) and [Outlook](https://www.bls.gov/ooh/).\n",
+        "  | ^\n",
+        "\n",
+    );
+    assert_eq!(stderr(&output), format!("{on_page}{expected}{in_data}"));
+}

@@ -158,7 +158,8 @@ fn figures_are_found_in_output_by_their_html() {
     )]);
     let all = figures(&data);
     let html = |key: &str| {
-        figures::fact(&value(if key == "a" { "May 2023" } else { "May 2019" }))["html"]
+        let period = if key == "a" { "May 2023" } else { "May 2019" };
+        figures::fact("pay.yaml", key, &value(period))["html"]
             .as_str()
             .unwrap()
             .to_string()
@@ -171,6 +172,13 @@ fn figures_are_found_in_output_by_their_html() {
         ),
         ("one/index.html", format!("<td>{}</td>", html("a"))),
         ("none/index.html", "<p>$1</p>".to_string()),
+        (
+            "value/index.html",
+            figures::fact("pay.yaml", "b", &value("May 2019"))["value_html"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        ),
     ] {
         output
             .files
@@ -185,7 +193,33 @@ fn figures_are_found_in_output_by_their_html() {
         keys,
         BTreeMap::from([
             ("both/index.html", vec!["a", "b"]),
-            ("one/index.html", vec!["a"])
+            ("one/index.html", vec!["a"]),
+            ("value/index.html", vec!["b"])
         ])
     );
+}
+
+#[test]
+fn a_link_to_a_figures_source_warns_unless_a_figure_on_the_page_has_it() {
+    let oes = figure("a.pay", Some("OEWS"), "May 2024");
+    let ooh = Figure {
+        url: "https://bls.gov/ooh/healthcare/x.htm",
+        ..figure("a.jobs", Some("EP"), "2024-34")
+    };
+    let figures = [oes.clone(), ooh.clone()];
+    let links = [
+        (10, "https://bls.gov/oes/#tables"),
+        (20, "https://www.bls.gov/ooh/healthcare/x.htm/"),
+        (30, "https://www.bls.gov/cps/"),
+        (40, "https://www.aarc.org/"),
+        (50, "@/other.md"),
+    ];
+    let found = sources_not_shown(&links, &figures, &[&oes]);
+    let offsets: Vec<usize> = found.iter().map(|(offset, _)| *offset).collect();
+    assert_eq!(offsets, [20], "a shown source and other URLs pass");
+    assert_eq!(
+        found[0].1,
+        "link `https://www.bls.gov/ooh/healthcare/x.htm/` cites the source of `a.jobs` in `data/pay.yaml`, but no figure this page shows comes from it: show the figure with a component (its source link comes with it), or link elsewhere"
+    );
+    assert!(sources_not_shown(&links, &figures, &[&oes, &ooh]).is_empty());
 }
