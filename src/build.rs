@@ -198,10 +198,19 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
     let (site, templates, mut warnings) =
         load(root, options.base_url.as_deref(), &load_options, &progress)?;
     progress.stage("rendering");
-    let rendered = render(&site, &templates)?;
+    // Each file goes to the staging folder as soon as it is rendered, so
+    // memory does not grow with the output; nothing reaches the output
+    // folder before `finish`.
+    let writer = output::Writer::new(&output_dir).map_err(io_failure)?;
+    render::render_each(&site, &templates, &|path, content| {
+        writer.put(&path, &content)
+    })
+    .map_err(|error| match error {
+        render::RenderError::Content(errors) => Failure::Content(errors),
+        render::RenderError::Sink(error) => io_failure(error),
+    })?;
     progress.stage("writing");
     // A build with warnings is not recorded as up to date, so that the
-    // next build shows them again.
     // next build shows them again. A missing base URL is a lasting
     // choice, not a problem to fix: recorded, and warned about each time.
     let base_url = u8::from(site.config.base_url.is_some());
@@ -210,14 +219,13 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
             "{stamp} {} {} {} {base_url}",
             site.pages.len(),
             site.sections.len(),
-            rendered.files.len()
+            writer.files()
         )
     });
     if base_url == 0 {
         warnings.push(crate::sitemap::missing_base_url_warning());
     }
-    let report = output::write_stamped(&rendered, &output_dir, record.as_deref())
-        .map_err(|error| Failure::Io(error.to_string()))?;
+    let report = writer.finish(record.as_deref()).map_err(io_failure)?;
     progress.finish();
     Ok(BuildSummary {
         pages: site.pages.len(),
@@ -227,6 +235,10 @@ pub fn run(options: &BuildOptions) -> Result<BuildSummary, Failure> {
         output: shown_output,
         warnings,
     })
+}
+
+fn io_failure(error: OutputError) -> Failure {
+    Failure::Io(error.to_string())
 }
 
 /// The summary of the build that wrote `output_dir`, when that build had

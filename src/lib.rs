@@ -6,11 +6,12 @@
 //! 2. [`content::load`] walks `content/`, parses front matter and Markdown,
 //!    and returns a [`content::Site`];
 //! 3. [`templates::Templates::load`] parses the theme and the site's templates;
-//! 4. [`render::render`] turns `(&Site, &Templates)` into an
-//!    [`render::Output`] (relative path -> bytes) without any I/O, for
-//!    every output of the [`plan::plan`], which decides who owns each path;
-//! 5. [`output::write`] stages the output beside the output folder and
-//!    swaps it in.
+//! 4. [`render::render_each`] renders `(&Site, &Templates)` without any
+//!    I/O, every output of the [`plan::plan`] (which decides who owns each
+//!    path), handing each file on as soon as it is rendered
+//!    ([`render::render`] collects them into a [`render::Output`]);
+//! 5. an [`output::Writer`] takes each file into a staging folder beside
+//!    the output folder and swaps it in at the end.
 //!
 //! Each subcommand ([`build`], [`watch`], [`serve`]) is a thin composition
 //! of these stages; [`rebuild`] keeps their results in memory so that

@@ -11,7 +11,9 @@ use medsite::diagnostics::Report;
 // system allocator (measured in bench/RESULTS.md). Built with `no_thp`:
 // with transparent huge pages the kernel zeroed 2 MiB at a time for a
 // process that lives 40 ms, and `serve` held 100 MiB instead of 61 MiB
-// (bench/watch-latency.md).
+// (bench/watch-latency.md). The `system-allocator` feature leaves it out,
+// for heap profilers that hook malloc (bench/README.md).
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -41,6 +41,9 @@ use rayon::prelude::*;
 use crate::fs::{self, FsError};
 use crate::render::{Content, Output};
 
+mod writer;
+pub use writer::Writer;
+
 /// The marker older versions wrote inside the output folder: still proof
 /// that medsite made the folder; never carried into a new output.
 pub const LEGACY_MARKER: &str = ".medsite-output";
@@ -383,20 +386,14 @@ pub fn intact_stamp(dir: &Path) -> Option<String> {
 /// `static/`, e.g. `.well-known/`), writing would replace the user's: refuse,
 /// naming both, before anything is touched.
 fn refuse_replacing_users_dot_files(
-    output: &Output,
+    published: &std::collections::BTreeSet<String>,
     dir: &Path,
     previous: &Manifest,
 ) -> Result<(), OutputError> {
     let written_before = previous.top_level_names();
-    let published: std::collections::BTreeSet<&str> = output
-        .files
-        .keys()
-        .filter(|path| path.starts_with('.'))
-        .map(|path| top_level_name(path))
-        .collect();
     for name in published {
         let existing = dir.join(name);
-        if !written_before.contains(name) && existing.symlink_metadata().is_ok() {
+        if !written_before.contains(name.as_str()) && existing.symlink_metadata().is_ok() {
             return Err(OutputError::Refused(format!(
                 "`{}` is not from a build, and the site now publishes its own `{name}` (from static/): move one of them so that neither is lost",
                 existing.display()
@@ -418,80 +415,12 @@ pub fn write_stamped(
     dir: &Path,
     stamp: Option<&str>,
 ) -> Result<WriteReport, OutputError> {
-    let stamp = stamp.filter(|s| !s.contains('\n')).map(str::to_string);
-    let parent = dir.parent().expect("checked: not the file-system root");
-    let name = dir
-        .file_name()
-        .expect("checked: has a name")
-        .to_string_lossy()
-        .into_owned();
-    fs::create_dir_all(parent)?;
-    let previous = Manifest::read_or_empty(dir);
-    refuse_replacing_users_dot_files(output, dir, &previous)?;
-    let hashed = hash_all(output)?;
-    let unchanged: Vec<bool> = hashed
+    let writer = Writer::new(dir)?;
+    output
+        .files
         .par_iter()
-        .map(|file| {
-            previous.files.get(file.path).is_some_and(|record| {
-                record.len == file.bytes.len() as u64
-                    && record.hash == file.hash
-                    && is_as_recorded(dir, file.path, record)
-            })
-        })
-        .collect();
-    // A marker of older versions inside the output is left out by a build.
-    let nothing_changed = unchanged.iter().all(|&u| u)
-        && previous.files.len() == hashed.len()
-        && previous.folder.is_some()
-        && top_level_is_ours(dir, &previous);
-    if nothing_changed {
-        if previous.stamp != stamp {
-            let manifest = Manifest { stamp, ..previous };
-            let pending = pending_marker_path(dir);
-            fs::write(&pending, manifest.text().as_bytes())?;
-            fs::rename(&pending, &marker_path(dir))?;
-        }
-        return Ok(WriteReport {
-            files: output.files.len(),
-            written: 0,
-        });
-    }
-    remove_stale_staging(parent, &name);
-    let staging = parent.join(format!("{}{}", staging_prefix(&name), std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-    fs::create_dir_all(&staging)?;
-    // The marker names the staging folder, which the swap renames into
-    // place: it is written first, as pending, and takes the marker's
-    // place once the swap is done. Interrupted in between, the pending
-    // marker still names the folder in place.
-    let pending = pending_marker_path(dir);
-    let result = fill(&hashed, &unchanged, &previous, dir, &staging).and_then(|(report, files)| {
-        let manifest = Manifest {
-            folder: folder_identity(&staging),
-            stamp,
-            files,
-        };
-        fs::write(&pending, manifest.text().as_bytes())?;
-        swap(dir, &staging, parent, &name, &previous)?;
-        fs::rename(&pending, &marker_path(dir))?;
-        Ok(report)
-    });
-    if result.is_err() {
-        if staging.exists() {
-            let _ = std::fs::remove_dir_all(&staging);
-        }
-        // Kept only if it names the folder now in place (swapped, then
-        // the rename failed); otherwise it names a folder that is gone.
-        let pending_folder = std::fs::read_to_string(&pending)
-            .ok()
-            .and_then(|text| Manifest::parse(&text).folder);
-        if pending_folder.is_none() || pending_folder != folder_identity(dir) {
-            let _ = std::fs::remove_file(&pending);
-        }
-    }
-    result
+        .try_for_each(|(path, content)| writer.put(path, content))?;
+    writer.finish(stamp)
 }
 
 /// The start of the name of a staging folder of the output folder `name`;
@@ -533,28 +462,6 @@ fn process_is_gone(pid: u32) -> bool {
     proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
-/// An output file with its bytes (read, for copies) and their hash.
-struct Hashed<'a> {
-    path: &'a str,
-    bytes: std::borrow::Cow<'a, [u8]>,
-    hash: u128,
-}
-
-fn hash_all(output: &Output) -> Result<Vec<Hashed<'_>>, FsError> {
-    output
-        .files
-        .par_iter()
-        .map(|(path, content)| {
-            let bytes = match content {
-                Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-                Content::Copy(source) => std::borrow::Cow::Owned(fs::read(source)?),
-            };
-            let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
-            Ok(Hashed { path, bytes, hash })
-        })
-        .collect()
-}
-
 /// Runs `action` on `staging/path`, creating the file's folder if it is
 /// still missing.
 fn in_folder<T>(
@@ -572,64 +479,6 @@ fn in_folder<T>(
         }
         other => other,
     }
-}
-
-fn fill(
-    hashed: &[Hashed<'_>],
-    unchanged: &[bool],
-    previous: &Manifest,
-    dir: &Path,
-    staging: &Path,
-) -> Result<(WriteReport, HashMap<String, FileRecord>), OutputError> {
-    // Folders first, by one thread, once each (the outputs are sorted, so a
-    // folder's files are adjacent): no failed create and retry per file,
-    // and no two threads making siblings under one parent. The files then
-    // go into their folders in parallel.
-    let mut last_folder = None;
-    for file in hashed {
-        if let Some((folder, _)) = file.path.rsplit_once('/')
-            && last_folder != Some(folder)
-        {
-            fs::create_dir_all(&staging.join(folder))?;
-            last_folder = Some(folder);
-        }
-    }
-    let records: Result<Vec<(FileRecord, bool)>, FsError> = hashed
-        .par_iter()
-        .zip(unchanged)
-        .map(|(file, &unchanged)| {
-            if unchanged {
-                let old = dir.join(file.path);
-                if in_folder(staging, file.path, |target| fs::hard_link(&old, target)).is_ok() {
-                    return Ok((previous.files[file.path], false));
-                }
-            }
-            let metadata = in_folder(staging, file.path, |target| {
-                fs::write_file(target, &file.bytes)
-            })?;
-            let record = FileRecord {
-                len: file.bytes.len() as u64,
-                hash: file.hash,
-                mtime: mtime_nanos(&metadata),
-            };
-            Ok((record, true))
-        })
-        .collect();
-    let records = records?;
-    let written = records.iter().filter(|(_, written)| *written).count();
-    let files = hashed
-        .iter()
-        .zip(&records)
-        // A path with a line break cannot be recorded; it is simply
-        // written again next time.
-        .filter(|(file, _)| !file.path.contains('\n'))
-        .map(|(file, (record, _))| (file.path.to_string(), *record))
-        .collect();
-    let report = WriteReport {
-        files: hashed.len(),
-        written,
-    };
-    Ok((report, files))
 }
 
 fn swap(

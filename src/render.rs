@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
 
@@ -248,6 +250,14 @@ fn listing<'p>(
     (shown, Some(paginator))
 }
 
+/// Why a streamed render stopped: problems in the site (every one found),
+/// or the first error of the function that took the files.
+#[derive(Debug)]
+pub enum RenderError<E> {
+    Content(Vec<Diagnostic>),
+    Sink(E),
+}
+
 /// Renders the given jobs; all template errors are returned together.
 pub fn render_jobs(
     site: &Site,
@@ -255,59 +265,117 @@ pub fn render_jobs(
     tera: &Tera,
     jobs: &[Job],
 ) -> Result<Output, Vec<Diagnostic>> {
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    for job in jobs {
-        if !templates.has(&job.template) {
-            let message = match &site.config.theme {
-                Some(theme) => format!(
-                    "template `{}` not found in templates/ or themes/{theme}/templates/",
-                    job.template
-                ),
-                None => format!(
-                    "template `{}` not found in templates/ or the built-in theme (site.toml names no theme)",
-                    job.template
-                ),
-            };
-            errors.push(Diagnostic::error(
-                source_of(site, job.target),
-                "template-missing",
-                message,
-            ));
-        }
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let put = |job: &Job, mut bytes: Vec<u8>| {
+        // Kept until written: give back what the estimate over-reserved.
+        bytes.shrink_to_fit();
+        let mut files = files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        files.insert(job.output.clone(), Content::Bytes(bytes));
+        Ok::<(), std::convert::Infallible>(())
+    };
+    match stream_jobs(site, templates, tera, jobs, &put) {
+        Ok(()) => Ok(Output {
+            files: files
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        }),
+        Err(RenderError::Content(errors)) => Err(errors),
+        Err(RenderError::Sink(never)) => match never {},
     }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| a.message.cmp(&b.message));
-        errors.dedup_by(|a, b| a.message == b.message);
-        return Err(errors);
-    }
-    let summaries = context::Summaries::new(site);
-    let results: Vec<JobResult<'_>> = jobs
-        .par_iter()
-        .map(|job| render_job(site, templates, tera, &summaries, job))
-        .collect();
-    // Each job's path is its own: `plan` decided it.
-    let mut output = Output::default();
-    let mut failed = Vec::new();
-    for result in results {
-        match result {
-            Ok((path, content)) => {
-                output.files.insert(path, content);
-            }
-            Err(failure) => failed.push(*failure),
-        }
-    }
-    errors.extend(once_per_template_error(failed));
-    finish(output, errors)
 }
 
-/// Renders one job; a card's SVG becomes its PNG.
-fn render_job<'a>(
-    site: &'a Site,
+/// A diagnostic for each template that a job names and no folder has.
+fn missing_templates(site: &Site, templates: &Templates, jobs: &[Job]) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for job in jobs.iter().filter(|job| !templates.has(&job.template)) {
+        let message = match &site.config.theme {
+            Some(theme) => format!(
+                "template `{}` not found in templates/ or themes/{theme}/templates/",
+                job.template
+            ),
+            None => format!(
+                "template `{}` not found in templates/ or the built-in theme (site.toml names no theme)",
+                job.template
+            ),
+        };
+        errors.push(Diagnostic::error(
+            source_of(site, job.target),
+            "template-missing",
+            message,
+        ));
+    }
+    errors.sort_by(|a, b| a.message.cmp(&b.message));
+    errors.dedup_by(|a, b| a.message == b.message);
+    errors
+}
+
+/// What [`stream_jobs`] hands each rendered output to.
+type PutJob<'f, E> = dyn Fn(&Job, Vec<u8>) -> Result<(), E> + Sync + 'f;
+
+/// Renders the given jobs in parallel and hands each output to `put` as
+/// soon as it is rendered, so that only the outputs being rendered are in
+/// memory. After the first template error, outputs are still rendered
+/// (to report every error) but no longer handed on; after an error of
+/// `put`, rendering stops.
+fn stream_jobs<E: Send>(
+    site: &Site,
+    templates: &Templates,
+    tera: &Tera,
+    jobs: &[Job],
+    put: &PutJob<'_, E>,
+) -> Result<(), RenderError<E>> {
+    let missing = missing_templates(site, templates, jobs);
+    if !missing.is_empty() {
+        return Err(RenderError::Content(missing));
+    }
+    let summaries = context::Summaries::new(site);
+    let failed = std::sync::Mutex::new(Vec::new());
+    let sink_error = std::sync::Mutex::new(None);
+    let stop_writing = AtomicBool::new(false);
+    let stop_rendering = AtomicBool::new(false);
+    jobs.par_iter().for_each(|job| {
+        if stop_rendering.load(Ordering::Relaxed) {
+            return;
+        }
+        match render_job(site, templates, tera, &summaries, job) {
+            Ok(_) if stop_writing.load(Ordering::Relaxed) => {}
+            Ok(bytes) => {
+                if let Err(error) = put(job, bytes) {
+                    stop_writing.store(true, Ordering::Relaxed);
+                    stop_rendering.store(true, Ordering::Relaxed);
+                    lock(&sink_error).get_or_insert(error);
+                }
+            }
+            Err(failure) => {
+                stop_writing.store(true, Ordering::Relaxed);
+                lock(&failed).push(*failure);
+            }
+        }
+    });
+    if let Some(error) = lock(&sink_error).take() {
+        return Err(RenderError::Sink(error));
+    }
+    let failed = std::mem::take(&mut *lock(&failed));
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(RenderError::Content(sorted(once_per_template_error(
+            failed,
+        ))))
+    }
+}
+
+/// One job's output (a card's SVG made its PNG), or the error it hit and
+/// the source it was rendering.
+fn render_job<'s>(
+    site: &'s Site,
     templates: &Templates,
     tera: &Tera,
     summaries: &context::Summaries<'_>,
     job: &Job,
-) -> JobResult<'a> {
+) -> Result<Vec<u8>, Box<(Diagnostic, &'s str)>> {
     // Sized for the page's own HTML plus its template, so the buffer
     // rarely grows (and copies) while rendering.
     let estimate = match job.target {
@@ -329,17 +397,17 @@ fn render_job<'a>(
                 .unwrap_or(&job.template);
             failed(Diagnostic::error(file, "social-card", error.to_string()))
         })?;
-        return Ok((job.output.clone(), Content::Bytes(png.to_vec())));
+        return Ok(png.to_vec());
     }
-    // The whole output stays in memory until written: give back what
-    // the estimate over-reserved.
-    bytes.shrink_to_fit();
-    Ok((job.output.clone(), Content::Bytes(bytes)))
+    Ok(bytes)
 }
 
-/// One rendered output, or the template error it hit and the source it
-/// was rendering.
-type JobResult<'a> = Result<(String, Content), Box<(Diagnostic, &'a str)>>;
+/// The lock's value, even if a thread panicked while holding it.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// One diagnostic per template error, however many outputs hit it, saying
 /// which one did (and how many others): a broken base template would
@@ -370,32 +438,81 @@ fn once_per_template_error(mut failed: Vec<(Diagnostic, &str)>) -> Vec<Diagnosti
         .collect()
 }
 
-/// Renders the whole site: every job of the [`plan`](crate::plan::plan),
-/// the search index when `search = true`, and the plan's files to copy.
+/// Renders the whole site into memory: every job of the
+/// [`plan`](crate::plan::plan), the search index when `search = true`, and
+/// the plan's files to copy (for `check`, `watch` and tests; `build`
+/// writes each file as it comes with [`render_each`]).
 pub fn render(site: &Site, templates: &Templates) -> Result<Output, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let put = |path: String, content: Content| {
+        lock(&files).insert(path, content);
+        Ok::<(), std::convert::Infallible>(())
+    };
+    match render_each(site, templates, &put) {
+        Ok(()) => Ok(Output {
+            files: files
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        }),
+        Err(RenderError::Content(errors)) => Err(errors),
+        Err(RenderError::Sink(never)) => match never {},
+    }
+}
+
+/// Renders the whole site as [`render`] does, handing each file to `put`
+/// (relative path, contents) as soon as it is rendered instead of keeping
+/// it, in no particular order. Every problem is still found before the
+/// result says whether the site built: `put` is never called when the plan
+/// has problems, and no more once a template fails. Only with
+/// `search = true` are the pages' HTML kept, until they are indexed.
+pub fn render_each<E: Send>(
+    site: &Site,
+    templates: &Templates,
+    put: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
+) -> Result<(), RenderError<E>> {
     let tera = site_tera(site, templates);
     let (mut plan, mut errors) = plan_for(site, templates);
-    let mut output = match render_jobs(site, templates, &tera, &plan.jobs) {
-        Ok(output) => output,
-        Err(found) => {
-            errors.extend(found);
-            Output::default()
+    let planned = errors.is_empty();
+    let indexed = std::sync::Mutex::new(std::collections::HashMap::new());
+    let put_job = |job: &Job, bytes: Vec<u8>| {
+        if !planned {
+            return Ok(());
         }
+        if site.config.search && matches!(job.target, Target::Page(_) | Target::Section(_)) {
+            lock(&indexed).insert(job.output.clone(), bytes.clone());
+        }
+        put(job.output.clone(), Content::Bytes(bytes))
     };
+    match stream_jobs(site, templates, &tera, &plan.jobs, &put_job) {
+        Ok(()) => {}
+        Err(RenderError::Content(found)) => errors.extend(found),
+        Err(sink) => return Err(sink),
+    }
+    let mut search_files = Vec::new();
     if site.config.search && errors.is_empty() {
-        add_search_index(site, &mut plan, &mut output, &mut errors);
+        let indexed = indexed
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        search_files = search_index(site, &mut plan, &indexed, &mut errors);
     }
-    for (path, file) in plan.copies() {
-        output
-            .files
-            .insert(path.clone(), Content::Copy(file.clone()));
+    if !errors.is_empty() {
+        return Err(RenderError::Content(sorted(errors)));
     }
-    for (path, _, bytes) in plan.in_memory() {
-        output
-            .files
-            .insert(path.clone(), Content::Bytes(bytes.to_vec()));
-    }
-    finish(output, errors)
+    let in_memory = plan
+        .in_memory()
+        .map(|(path, _, bytes)| (path.clone(), Content::Bytes(bytes.to_vec())));
+    let copies = plan
+        .copies()
+        .map(|(path, file)| (path.clone(), Content::Copy(file.clone())));
+    let rest: Vec<(String, Content)> = search_files
+        .into_iter()
+        .map(|(path, bytes)| (path, Content::Bytes(bytes)))
+        .chain(copies)
+        .chain(in_memory)
+        .collect();
+    rest.into_par_iter()
+        .try_for_each(|(path, content)| put(path, content))
+        .map_err(RenderError::Sink)
 }
 
 /// The plan of `site` rendered with `templates`: fingerprinted copies when
@@ -411,47 +528,42 @@ pub fn plan_for(site: &Site, templates: &Templates) -> (Plan, Vec<Diagnostic>) {
     (plan, errors)
 }
 
-/// Indexes every rendered page and section for client-side search, its
-/// files claimed in `plan` like any other output.
-fn add_search_index(
+/// Indexes every rendered page and section (`html`: output path -> bytes)
+/// for client-side search, its files claimed in `plan` like any other
+/// output.
+fn search_index(
     site: &Site,
     plan: &mut Plan,
-    output: &mut Output,
+    html: &std::collections::HashMap<String, Vec<u8>>,
     errors: &mut Vec<Diagnostic>,
-) {
+) -> Vec<(String, Vec<u8>)> {
     let documents: Vec<search::Document<'_>> = plan
         .jobs
         .iter()
         .filter(|job| matches!(job.target, Target::Page(_) | Target::Section(_)))
-        .filter_map(|job| match output.files.get(&job.output) {
-            Some(Content::Bytes(bytes)) => {
-                std::str::from_utf8(bytes)
-                    .ok()
-                    .map(|html| search::Document {
-                        path: &job.path,
-                        html,
-                    })
-            }
-            _ => None,
+        .filter_map(|job| {
+            let html = std::str::from_utf8(html.get(&job.output)?).ok()?;
+            Some(search::Document {
+                path: &job.path,
+                html,
+            })
         })
         .collect();
     match search::index(site, &documents) {
         Ok(files) => {
             errors.extend(plan.add_search_index(site, files.iter().map(|(path, _)| path)));
-            for (path, bytes) in files {
-                output.files.insert(path, Content::Bytes(bytes));
-            }
+            files
         }
-        Err(diagnostic) => errors.push(diagnostic),
+        Err(diagnostic) => {
+            errors.push(diagnostic);
+            Vec::new()
+        }
     }
 }
 
-fn finish(output: Output, mut errors: Vec<Diagnostic>) -> Result<Output, Vec<Diagnostic>> {
-    if errors.is_empty() {
-        Ok(output)
-    } else {
-        crate::diagnostics::sort(&mut errors);
-        errors.dedup();
-        Err(errors)
-    }
+/// Errors in the order they are reported, each once.
+fn sorted(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    crate::diagnostics::sort(&mut errors);
+    errors.dedup();
+    errors
 }

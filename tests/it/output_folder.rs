@@ -299,3 +299,74 @@ fn an_output_with_the_marker_of_older_versions_is_rebuilt_without_it() {
     assert!(site.path().join(".dist.medsite").is_file());
     assert!(site.path().join("dist/a/index.html").is_file());
 }
+
+/// The staging folders beside the output of `site`.
+fn staging_folders(site: &TempSite) -> Vec<String> {
+    std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".dist.staging-"))
+        .collect()
+}
+
+/// Issue 16: a build writes each file into its staging folder as soon as
+/// it is rendered, instead of holding the whole output in memory. A
+/// template error part way through (after other pages were written)
+/// leaves the output and its marker as they were, and no staging folder.
+#[test]
+fn a_build_failing_part_way_leaves_the_output_as_it_was_and_no_staging_folder() {
+    let pages: Vec<(String, String)> = (0..200)
+        .map(|i| {
+            (
+                format!("content/p{i}.md"),
+                format!("---\ntitle: P{i}\n---\nText {i}.\n"),
+            )
+        })
+        .collect();
+    let mut files: Vec<(&str, &str)> = vec![("content/_index.md", "---\ntitle: Home\n---\n")];
+    files.extend(
+        pages
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    );
+    let site = TempSite::with_theme(&files);
+    assert!(site.build(&["--quiet"]).status.success());
+    let before = read_tree(&site.path().join("dist"));
+    let marker = std::fs::read(site.path().join(".dist.medsite")).unwrap();
+    // Every page changes, so each one rendered goes to the staging folder;
+    // one of them (P150) stops the build.
+    site.write(
+        "templates/page.html",
+        "{% if page.title == \"P150\" %}{{ page.no_such_field.x }}{% endif %}<p>{{ page.title }}, again</p>\n",
+    );
+    let output = site.build(&["--quiet"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("(while rendering content/p150.md)"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read_tree(&site.path().join("dist")), before);
+    assert_eq!(
+        std::fs::read(site.path().join(".dist.medsite")).unwrap(),
+        marker
+    );
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
+    assert!(!site.path().join(".dist.medsite.new").exists());
+}
+
+/// A build refused at the end (here: the site now publishes a dot-folder
+/// the user made in the output) also leaves no staging folder behind,
+/// though every file was written into it.
+#[test]
+fn a_build_refused_after_writing_leaves_no_staging_folder() {
+    let site = site();
+    assert!(site.build(&["--quiet"]).status.success());
+    site.write("dist/.well-known/acme-challenge/token", "proof\n");
+    site.write("static/.well-known/security.txt", "Contact: x\n");
+    site.write("content/a.md", "---\ntitle: A\n---\nChanged.\n");
+    let before = read_tree(&site.path().join("dist"));
+    assert_eq!(site.build(&["--quiet"]).status.code(), Some(1));
+    assert_eq!(read_tree(&site.path().join("dist")), before);
+    assert_eq!(staging_folders(&site), Vec::<String>::new());
+}
