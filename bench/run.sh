@@ -48,8 +48,14 @@ fi
 hugo=$(realpath "$hugo")
 hugo_version=$("$hugo" version | awk '{print $2}')
 
-cargo build --release --locked --quiet
-medsite=$repo/target/release/medsite
+# MEDSITE=path/to/medsite times that binary instead of building
+# target/release/medsite.
+medsite=${MEDSITE:-}
+if [ -z "$medsite" ]; then
+    cargo build --release --locked --quiet
+    medsite=$repo/target/release/medsite
+fi
+medsite=$(realpath "$medsite")
 
 work=$repo/target/bench
 mkdir -p "$work"
