@@ -1,6 +1,6 @@
 //! Pages from data: a section whose `_index.md` has a `generate` table
 //! gets one page per record of a data file, a step of
-//! [`super::assemble`] run before URLs are claimed, so that generated
+//! `content::assemble` run before URLs are claimed, so that generated
 //! pages are placed, ordered, listed, paginated, fed, mapped and indexed
 //! exactly like the section's Markdown pages.
 //!
@@ -14,7 +14,7 @@
 //! taxonomies = { states = ["{state_name}"] }
 //! ```
 //!
-//! Each `{field}` is the record's field ([`pattern`]); every segment of the
+//! Each `{field}` is the record's field (`generate::pattern`); every segment of the
 //! filled path is made a slug the way a file name is. The record itself is
 //! the page's `extra`. Problems with the table are reported at its key in
 //! `_index.md`; problems with one record at the record (a CSV file's row
