@@ -106,15 +106,10 @@ pub struct Rendered {
 /// A heading being collected: level, explicit id, classes, inner events.
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
-/// Renders `source`; `resolve` decides what each link destination becomes.
-pub fn render(
-    source: &str,
-    options: MarkdownOptions,
-    resolve: &dyn Fn(&str) -> LinkTarget,
-) -> Rendered {
-    let mut rendered = Rendered::default();
+/// `source` with each component call replaced by its placeholder; the
+/// calls, and the calls that could not be read, go into `rendered`.
+fn extract_components(source: &str, rendered: &mut Rendered) -> String {
     let (source, calls, malformed) = crate::components::extract(source);
-    let source = source.as_str();
     rendered.components = calls;
     rendered
         .problems
@@ -124,6 +119,18 @@ pub fn render(
             message: m.message,
             is_error: true,
         }));
+    source
+}
+
+/// Renders `source`; `resolve` decides what each link destination becomes.
+pub fn render(
+    source: &str,
+    options: MarkdownOptions,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+) -> Rendered {
+    let mut rendered = Rendered::default();
+    let source = extract_components(source, &mut rendered);
+    let source = source.as_str();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut summary_end = None;
     let mut flat_headings: Vec<(u8, String, String)> = Vec::new();

@@ -246,20 +246,7 @@ impl Rebuilder {
         }
         let jobs = match &self.built {
             Some(built) if !pending.everything && !pending.templates => {
-                let tainted = Tainted {
-                    by_sections: built.templates.calling("get_section"),
-                    by_pages: built.templates.calling("get_pages"),
-                    by_data: [
-                        crate::data::template::FUNCTION,
-                        crate::data::figures::FUNCTION,
-                    ]
-                    .into_iter()
-                    .flat_map(|function| built.templates.calling(function))
-                    .collect(),
-                    by_assets: built.templates.calling("asset"),
-                    by_images: built.templates.calling(crate::images::CALL),
-                };
-                affected_jobs(&built.site, &site, &tainted, &plan.jobs)
+                affected_jobs(&built.site, &site, &tainted(&built.templates), &plan.jobs)
             }
             _ => plan.jobs.clone(),
         };
@@ -269,13 +256,10 @@ impl Rebuilder {
         let pages_rendered = jobs
             .iter()
             .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
-        let pages_removed = self.built.as_ref().is_some_and(|built| {
-            built.site.pages.len() + built.site.sections.len()
-                != site.pages.len() + site.sections.len()
-                || built.plan.owners.iter().any(|(path, owner)| {
-                    *owner != Owner::SearchIndex && !plan.owners.contains_key(path)
-                })
-        });
+        let pages_removed = self
+            .built
+            .as_ref()
+            .is_some_and(|built| pages_removed(built, &site, &plan));
         let previous = self.built.as_ref().map(|built| &built.plan.owners);
         let indexed = add_search_index(
             &site,
@@ -624,4 +608,32 @@ fn changed_pages(site: &Site, changed: &BTreeSet<String>) -> Vec<String> {
                 .map(|s| s.path.clone()),
         )
         .collect()
+}
+
+/// The templates that call each function whose result a change can alter.
+fn tainted(templates: &Templates) -> Tainted {
+    Tainted {
+        by_sections: templates.calling("get_section"),
+        by_pages: templates.calling("get_pages"),
+        by_data: [
+            crate::data::template::FUNCTION,
+            crate::data::figures::FUNCTION,
+        ]
+        .into_iter()
+        .flat_map(|function| templates.calling(function))
+        .collect(),
+        by_assets: templates.calling("asset"),
+        by_images: templates.calling(crate::images::CALL),
+    }
+}
+
+/// Whether a page, a section or an output (other than the search index's)
+/// of the last build is gone from `site` and its `plan`.
+fn pages_removed(built: &Built, site: &Site, plan: &Plan) -> bool {
+    built.site.pages.len() + built.site.sections.len() != site.pages.len() + site.sections.len()
+        || built
+            .plan
+            .owners
+            .iter()
+            .any(|(path, owner)| *owner != Owner::SearchIndex && !plan.owners.contains_key(path))
 }
