@@ -23,12 +23,14 @@ use crate::content::{ContentCache, LoadOptions, Site};
 use crate::diagnostics::Diagnostic;
 use crate::failure::Failure;
 use crate::output;
+use crate::pagination::pager_count;
 use crate::plan::{Job, Owner, Plan, Target};
 use crate::render::{self, Content, Output};
 use crate::search;
 use crate::templates::Templates;
 
 mod affected;
+mod front;
 mod search_index;
 
 pub use affected::{Tainted, affected_jobs};
@@ -92,6 +94,9 @@ pub struct Outcome {
     /// Only the search index was written, after the pages that it indexes
     /// ([`Rebuilder::finish_search`]): nothing a page shows changed.
     pub index_only: bool,
+    /// A quick path patched the kept site in place (an edit of page text,
+    /// or of one page's front matter) instead of assembling it again.
+    pub patched: bool,
     /// Files in the output.
     pub files: usize,
     /// Warnings, when they differ from those of the previous build.
@@ -171,6 +176,9 @@ impl Rebuilder {
     pub fn rebuild(&mut self, change: Change) -> Result<Outcome, Failure> {
         let started = Instant::now();
         if let Some(outcome) = self.rebuild_bodies(&change, started)? {
+            return Ok(outcome);
+        }
+        if let Some(outcome) = self.rebuild_front(&change, started)? {
             return Ok(outcome);
         }
         // The cache always follows the disk: changed paths are applied now,
@@ -283,6 +291,7 @@ impl Rebuilder {
             rendered: jobs.len(),
             indexed: indexed.ran,
             index_only: false,
+            patched: false,
             files: plan.owners.len(),
             warnings: if warnings == self.warned {
                 Vec::new()
@@ -385,17 +394,11 @@ impl Rebuilder {
         change: &Change,
         started: Instant,
     ) -> Result<Option<Outcome>, Failure> {
-        let only_markdown = !change.everything
-            && !change.templates
-            && !change.data
-            && !change.content.is_empty()
-            && change.content.iter().all(|p| p.ends_with(".md"))
-            && change.paths.len() == change.content.len();
         let (Some(cache), Some(built)) = (self.cache.as_mut(), self.built.as_mut()) else {
             return Ok(None);
         };
         // After a failure the output lags behind the cache: take the full path.
-        if !only_markdown || !self.pending.is_empty() {
+        if !only_markdown(change) || !self.pending.is_empty() {
             return Ok(None);
         }
         let paths: Vec<String> = change.content.iter().cloned().collect();
@@ -405,50 +408,101 @@ impl Rebuilder {
             return Ok(None);
         };
         let site = &built.site;
-        let newest: Vec<usize> = site
-            .pages_by_date()
-            .into_iter()
-            .take(site.config.feed_limit)
+        let jobs = body_jobs(site, &built.plan.jobs, &edit);
+        let changed_pages = (edit.pages.iter())
+            .map(|&i| site.pages[i].path.clone())
+            .chain(edit.sections.iter().map(|&s| site.sections[s].path.clone()))
             .collect();
-        let jobs: Vec<Job> = built
-            .plan
-            .jobs
-            .iter()
-            .filter(|job| match job.target {
-                Target::Page(i) | Target::PageCard(i) => edit.pages.contains(&i),
-                Target::Section(s) | Target::SectionCard(s) => edit.sections.contains(&s),
-                Target::SectionPager(s, _) => edit.sections.contains(&s),
-                Target::Feed => edit.pages.iter().any(|i| newest.contains(i)),
-                // Feeds carry each page's whole text.
-                Target::SectionFeed(s) => site.sections[s]
-                    .pages
-                    .iter()
-                    .any(|i| edit.pages.contains(i)),
-                Target::TermFeed(t, k) => site.taxonomies[t].terms[k]
-                    .pages
-                    .iter()
-                    .any(|i| edit.pages.contains(i)),
-                // What these show comes from front matter and paths only.
-                Target::Alias(..)
-                | Target::TaxonomyList(_)
-                | Target::Term(..)
-                | Target::TermPager(..)
-                | Target::NotFound
-                | Target::Robots
-                | Target::Sitemap => false,
-            })
-            .cloned()
-            .collect();
+        self.finish_patch(&jobs, None, changed_pages, started)
+            .map(Some)
+    }
+
+    /// The quick path for a front-matter edit of one page that keeps its
+    /// URL (see [`front`]): the site is patched in place and only the
+    /// outputs that show the difference are rendered. `None` when the
+    /// change needs the full path.
+    fn rebuild_front(
+        &mut self,
+        change: &Change,
+        started: Instant,
+    ) -> Result<Option<Outcome>, Failure> {
+        let (Some(cache), Some(built)) = (self.cache.as_mut(), self.built.as_mut()) else {
+            return Ok(None);
+        };
+        let Some(path) = change.content.first() else {
+            return Ok(None);
+        };
+        if !only_markdown(change) || change.content.len() != 1 || !self.pending.is_empty() {
+            return Ok(None);
+        }
+        let newest_before = front::newest(&built.site);
+        let Some(edit) = cache.update_front(&mut built.site, path) else {
+            return Ok(None);
+        };
+        let site = &built.site;
+        // A term's list pages come and go with its count: a new plan.
+        let pagers_changed = edit.terms.iter().any(|(t, k, before)| {
+            let paginate_by = site.taxonomies[*t].paginate_by;
+            let after = site.taxonomies[*t].terms[*k].pages.len();
+            pager_count(before.len(), paginate_by) != pager_count(after, paginate_by)
+        });
+        let plan = if pagers_changed {
+            let (plan, mut errors) = render::plan_for(site, &built.templates);
+            if !errors.is_empty() {
+                // As a full build would fail; the output is as it was.
+                self.pending.templates = true;
+                crate::diagnostics::sort(&mut errors);
+                errors.dedup();
+                return Err(Failure::Content(errors));
+            }
+            Some(plan)
+        } else {
+            None
+        };
+        let jobs = front::front_jobs(
+            site,
+            &edit,
+            &plan.as_ref().unwrap_or(&built.plan).jobs,
+            &newest_before,
+            &tainted(&built.templates),
+        );
+        let changed_pages = vec![site.pages[edit.page].path.clone()];
+        self.finish_patch(&jobs, plan, changed_pages, started)
+            .map(Some)
+    }
+
+    /// Renders and writes `jobs` of the site patched in place by a quick
+    /// path, with `plan` as its new plan if it changed, and keeps the
+    /// search index's files (indexed again later). On failure the next
+    /// rebuild renders everything: the site in memory is patched but the
+    /// output is not.
+    fn finish_patch(
+        &mut self,
+        jobs: &[Job],
+        plan: Option<Plan>,
+        changed_pages: Vec<String>,
+        started: Instant,
+    ) -> Result<Outcome, Failure> {
+        let built = self
+            .built
+            .as_mut()
+            .expect("a quick path patches a built site");
+        let site = &built.site;
         let tera = render::site_tera(site, &built.templates);
-        // Only the search index's files can come and go on this path.
+        // The search index's files stay; with a new plan, outputs can go.
         let before: BTreeMap<String, Owner> = built
             .plan
             .owners
             .iter()
+            .filter(|(_, owner)| plan.is_some() || **owner == Owner::SearchIndex)
+            .map(|(path, owner)| (path.clone(), owner.clone()))
+            .collect();
+        let old_plan = plan.map(|plan| std::mem::replace(&mut built.plan, plan));
+        let index_files: BTreeMap<String, Owner> = (before.iter())
             .filter(|(_, owner)| **owner == Owner::SearchIndex)
             .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
-        let rendered = render::render_jobs(site, &built.templates, &tera, &jobs)
+        let rendered = render::render_jobs(site, &built.templates, &tera, jobs)
             .map_err(Failure::Content)
             .and_then(|mut rendered| {
                 add_search_index(
@@ -456,56 +510,97 @@ impl Rebuilder {
                     &mut built.plan,
                     &mut rendered,
                     Previous {
-                        owners: Some(&before),
+                        owners: Some(&index_files),
                         pages_unchanged: false,
                     },
                     &mut self.search,
                 )
                 .map(|indexed| (rendered, indexed))
             });
-        let (rendered, indexed) = match rendered {
-            Ok(rendered) => rendered,
-            Err(failure) => {
-                // The site in memory is patched but the output is not:
-                // render everything next time.
-                self.pending.templates = true;
-                return Err(failure);
-            }
-        };
         let removed: Vec<String> = before
             .into_keys()
             .filter(|path| !built.plan.owners.contains_key(path))
             .collect();
-        let changes = match output::update(&rendered, &removed, &self.output_dir) {
-            Ok(changes) => changes,
-            Err(error) => {
+        let changes = rendered.and_then(|(rendered, indexed)| {
+            output::update(&rendered, &removed, &self.output_dir)
+                .map(|changes| (changes, indexed))
+                .map_err(|error| Failure::Io(error.to_string()))
+        });
+        let (changes, indexed) = match changes {
+            Ok(done) => done,
+            Err(failure) => {
+                // The output on disk is still that of the old plan.
+                if let Some(old_plan) = old_plan {
+                    built.plan = old_plan;
+                }
                 self.pending.templates = true;
-                return Err(Failure::Io(error.to_string()));
+                return Err(failure);
             }
         };
         if indexed.later {
             self.search
                 .start(&built.site, &built.plan.jobs, &self.output_dir);
         }
-        let site = &built.site;
-        Ok(Some(Outcome {
+        Ok(Outcome {
             full: false,
             written: changes.written,
             removed: changes.removed,
-            changed_pages: edit
-                .pages
-                .iter()
-                .map(|&i| site.pages[i].path.clone())
-                .chain(edit.sections.iter().map(|&s| site.sections[s].path.clone()))
-                .collect(),
+            changed_pages,
             rendered: jobs.len(),
             indexed: indexed.ran,
             index_only: false,
+            patched: true,
             files: built.plan.owners.len(),
             warnings: Vec::new(),
             elapsed: started.elapsed(),
-        }))
+        })
     }
+}
+
+/// Only Markdown files changed, each inside `content/`.
+fn only_markdown(change: &Change) -> bool {
+    !change.everything
+        && !change.templates
+        && !change.data
+        && !change.content.is_empty()
+        && change.content.iter().all(|p| p.ends_with(".md"))
+        && change.paths.len() == change.content.len()
+}
+
+/// The jobs a body edit affects: the edited pages and sections, and the
+/// feeds that carry their text.
+fn body_jobs(site: &Site, jobs: &[Job], edit: &crate::content::BodyEdit) -> Vec<Job> {
+    let newest: Vec<usize> = site
+        .pages_by_date()
+        .into_iter()
+        .take(site.config.feed_limit)
+        .collect();
+    jobs.iter()
+        .filter(|job| match job.target {
+            Target::Page(i) | Target::PageCard(i) => edit.pages.contains(&i),
+            Target::Section(s) | Target::SectionCard(s) => edit.sections.contains(&s),
+            Target::SectionPager(s, _) => edit.sections.contains(&s),
+            Target::Feed => edit.pages.iter().any(|i| newest.contains(i)),
+            // Feeds carry each page's whole text.
+            Target::SectionFeed(s) => site.sections[s]
+                .pages
+                .iter()
+                .any(|i| edit.pages.contains(i)),
+            Target::TermFeed(t, k) => site.taxonomies[t].terms[k]
+                .pages
+                .iter()
+                .any(|i| edit.pages.contains(i)),
+            // What these show comes from front matter and paths only.
+            Target::Alias(..)
+            | Target::TaxonomyList(_)
+            | Target::Term(..)
+            | Target::TermPager(..)
+            | Target::NotFound
+            | Target::Robots
+            | Target::Sitemap => false,
+        })
+        .cloned()
+        .collect()
 }
 
 /// The output folder's state before a rebuild, for [`add_search_index`].

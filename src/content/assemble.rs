@@ -280,10 +280,10 @@ fn section(
 
 /// Which section a content folder belongs to: its own, else its nearest
 /// ancestor's, else the root.
-struct SectionFolders(HashMap<String, usize>);
+pub(super) struct SectionFolders(HashMap<String, usize>);
 
 impl SectionFolders {
-    fn new(sections: &[Section]) -> SectionFolders {
+    pub(super) fn new(sections: &[Section]) -> SectionFolders {
         SectionFolders(
             sections
                 .iter()
@@ -405,7 +405,7 @@ fn pages(
 }
 
 /// The page `file` makes: URL, section, title and dates.
-fn page(file: &ParsedFile, folders: &SectionFolders) -> Result<Page, Diagnostic> {
+pub(super) fn page(file: &ParsedFile, folders: &SectionFolders) -> Result<Page, Diagnostic> {
     let (folder, default_slug) = if is_bundle_file(&file.source) {
         let bundle = parent_folder(&file.source);
         if bundle.is_empty() {

@@ -10,6 +10,7 @@
 
 mod assemble;
 mod cache;
+mod front_edit;
 pub mod front_matter;
 pub mod generate;
 mod links;
@@ -23,6 +24,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use cache::{BodyEdit, ContentCache, LoadOptions, load};
+pub use front_edit::FrontEdit;
 pub use front_matter::FrontMatter;
 pub use links::linked_source;
 pub use walk::{is_editor_temporary, is_skipped_static};
