@@ -5,6 +5,11 @@
 //!   assembles the site again (cheap), re-renders only the jobs whose
 //!   inputs differ between the site on disk and the new one
 //!   ([`affected_jobs`]), and writes only files whose bytes changed.
+//! - Quicker still, a text edit of pages or a front-matter edit of one
+//!   page that keeps its URL patches the kept site in place
+//!   (`rebuild_bodies`, `rebuild_front` with [`front`]) and renders only
+//!   the outputs that show it; anything they do not handle takes the
+//!   path above.
 //! - A template change reloads the templates and renders every job, but
 //!   reads no content.
 //! - `site.toml`, `schemas/` or `archetypes/` read everything again.
