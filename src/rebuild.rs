@@ -132,6 +132,9 @@ struct Built {
     templates: Templates,
     /// Every output of `site` with its owner, the search index included.
     plan: Plan,
+    /// What `get_section` returns, when a template calls it: kept, so that
+    /// a quick path makes again only the section it changed.
+    sections: Option<render::SectionValues>,
 }
 
 /// Keeps a site loaded between rebuilds.
@@ -263,7 +266,9 @@ impl Rebuilder {
             }
             _ => plan.jobs.clone(),
         };
-        let tera = render::site_tera(&site, &templates);
+        let sections =
+            (!templates.calling("get_section").is_empty()).then(|| render::section_values(&site));
+        let tera = render::site_tera_with(&site, &templates, sections.clone());
         let mut rendered =
             render::render_jobs(&site, &templates, &tera, &jobs).map_err(Failure::Content)?;
         let pages_rendered = jobs
@@ -313,6 +318,7 @@ impl Rebuilder {
             site,
             templates,
             plan,
+            sections,
         });
         if indexed.later {
             let built = self.built.as_ref().expect("just built");
@@ -440,7 +446,6 @@ impl Rebuilder {
         if !only_markdown(change) || change.content.len() != 1 || !self.pending.is_empty() {
             return Ok(None);
         }
-        let newest_before = front::newest(&built.site);
         let Some(edit) = cache.update_front(&mut built.site, path) else {
             return Ok(None);
         };
@@ -464,13 +469,15 @@ impl Rebuilder {
         } else {
             None
         };
-        let jobs = front::front_jobs(
+        let (jobs, section_changed) = front::front_jobs(
             site,
             &edit,
             &plan.as_ref().unwrap_or(&built.plan).jobs,
-            &newest_before,
             &tainted(&built.templates),
         );
+        if let (true, Some(values)) = (section_changed, built.sections.as_mut()) {
+            front::patch_section_value(site, &edit, values);
+        }
         let changed_pages = vec![site.pages[edit.page].path.clone()];
         self.finish_patch(&jobs, plan, changed_pages, started)
             .map(Some)
@@ -493,7 +500,7 @@ impl Rebuilder {
             .as_mut()
             .expect("a quick path patches a built site");
         let site = &built.site;
-        let tera = render::site_tera(site, &built.templates);
+        let tera = render::site_tera_with(site, &built.templates, built.sections.clone());
         // The search index's files stay; with a new plan, outputs can go.
         let before: BTreeMap<String, Owner> = built
             .plan

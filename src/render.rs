@@ -44,6 +44,32 @@ pub struct Output {
 /// A Tera instance that knows the site: the `site` global, `get_section`,
 /// `get_pages`, `get_data` and `get_fact`.
 pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
+    site_tera_with(site, templates, None)
+}
+
+/// What `get_section` returns, by section folder: each section with all
+/// its pages ([`context::section_value`]).
+pub type SectionValues = Arc<BTreeMap<String, Value>>;
+
+/// Every section's `get_section` value, in parallel.
+pub fn section_values(site: &Site) -> SectionValues {
+    let summaries = context::Summaries::new(site);
+    Arc::new(
+        site.sections
+            .par_iter()
+            .map(|s| {
+                (
+                    s.folder.clone(),
+                    context::section_value(&summaries, site, s, &s.pages),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// [`site_tera`] with `get_section`'s values made already (`rebuild`
+/// keeps them between edits and makes again only those that changed).
+pub fn site_tera_with(site: &Site, templates: &Templates, sections: Option<SectionValues>) -> Tera {
     let mut tera = templates.tera.clone();
     let mut site_view = context::site_view(site);
     if crate::cards::wanted(site, templates) == Ok(true) {
@@ -73,18 +99,7 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
     if templates.calling("get_section").is_empty() {
         return tera;
     }
-    let summaries = context::Summaries::new(site);
-    let sections: Arc<BTreeMap<String, Value>> = Arc::new(
-        site.sections
-            .par_iter()
-            .map(|s| {
-                (
-                    s.folder.clone(),
-                    context::section_value(&summaries, site, s, &s.pages),
-                )
-            })
-            .collect(),
-    );
+    let sections = sections.unwrap_or_else(|| section_values(site));
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
         let key = path

@@ -17,36 +17,34 @@
 //! - the templates that call `get_section` when the section's list
 //!   changed, or `get_pages` when the title or description did.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
-use crate::content::{FrontEdit, Site};
+use tera::Value;
+use tera::value::Key;
+
+use crate::content::{FrontEdit, Page, Site};
 use crate::context;
 use crate::pagination::pager_slice;
 use crate::plan::{Job, Target};
+use crate::render::SectionValues;
 
 use super::Tainted;
 
-/// The dated pages the home feed shows, newest first.
-pub(super) fn newest(site: &Site) -> Vec<usize> {
-    let mut newest = site.pages_by_date();
-    newest.truncate(site.config.feed_limit);
-    newest
-}
-
-/// The jobs of `jobs` whose output may differ after `edit`, given the
-/// home feed's pages before it (`newest_before`).
+/// The jobs of `jobs` whose output may differ after `edit`, and whether
+/// what `get_section` returns of the page's section changed.
 pub(super) fn front_jobs(
     site: &Site,
     edit: &FrontEdit,
     jobs: &[Job],
-    newest_before: &[usize],
     tainted: &Tainted,
-) -> Vec<Job> {
-    let dirty = FrontDirty::new(site, edit, newest_before);
-    jobs.iter()
+) -> (Vec<Job>, bool) {
+    let dirty = FrontDirty::new(site, edit);
+    let jobs = (jobs.iter())
         .filter(|job| dirty.job(job, tainted))
         .cloned()
-        .collect()
+        .collect();
+    (jobs, dirty.section)
 }
 
 /// What the edit changed, as the outputs read it.
@@ -66,17 +64,18 @@ struct FrontDirty<'a> {
 }
 
 impl<'a> FrontDirty<'a> {
-    fn new(site: &'a Site, edit: &'a FrontEdit, newest_before: &[usize]) -> FrontDirty<'a> {
+    fn new(site: &'a Site, edit: &'a FrontEdit) -> FrontDirty<'a> {
         let i = edit.page;
         let (before, after) = (&edit.before, &site.pages[i]);
         let summary = |page| serde_json::to_string(&context::page_summary(site, page)).ok();
         let listed = summary(before) != summary(after) || before.updated != after.updated;
-        let newest_after = newest(site);
+        let all: Vec<usize> = (0..site.pages.len()).collect();
         FrontDirty {
             pages: dirty_pages(site, edit),
             section: listed || edit.section_before != site.sections[after.section].pages,
-            feed: newest_before != newest_after || newest_after.contains(&i),
-            sitemap: (before.date, before.updated) != (after.date, after.updated),
+            feed: in_feed(site, edit, &all, &all),
+            // Each page's and section's `lastmod`.
+            sitemap: before.updated.or(before.date) != after.updated.or(after.date),
             page_index: (before.title != after.title)
                 || before.front.description != after.front.description,
             listed,
@@ -94,10 +93,17 @@ impl<'a> FrontDirty<'a> {
             Target::Alias(p, _) => p == self.edit.page,
             Target::Section(s) | Target::SectionCard(s) => s == section && self.section_list(1),
             Target::SectionPager(s, pager) => s == section && self.section_list(pager),
-            Target::SectionFeed(s) => s == section,
+            Target::SectionFeed(s) => {
+                s == section
+                    && in_feed(site, self.edit, &self.edit.section_before, {
+                        &site.sections[s].pages
+                    })
+            }
             Target::Term(t, k) => self.term_list(t, k, 1),
             Target::TermPager(t, k, pager) => self.term_list(t, k, pager),
-            Target::TermFeed(t, k) => self.term(t, k).is_some(),
+            Target::TermFeed(t, k) => self
+                .term(t, k)
+                .is_some_and(|before| in_feed(site, self.edit, before, self.after(t, k))),
             Target::TaxonomyList(t) => (self.edit.terms.iter())
                 .any(|(tt, k, before)| *tt == t && before.len() != self.after(t, *k).len()),
             Target::Feed => self.feed,
@@ -157,6 +163,70 @@ fn shown(pages: &[usize], size: Option<usize>, pager: usize) -> &[usize] {
         Some(size) => pager_slice(pages, size, pager),
         None => pages,
     }
+}
+
+/// Whether the edited page is among the newest that a feed of the list
+/// `before` (before the edit) or `after` shows: else the feed shows the
+/// same other pages as before, in the same order.
+fn in_feed(site: &Site, edit: &FrontEdit, before: &[usize], after: &[usize]) -> bool {
+    let shown = |page: &Page, list: &[usize]| {
+        let key = page.updated.or(page.date);
+        key.is_some()
+            && list.contains(&edit.page)
+            && (list.iter())
+                .filter(|&&j| j != edit.page)
+                .filter(|&&j| {
+                    let other = &site.pages[j];
+                    let other_key = other.updated.or(other.date);
+                    other_key > key || (other_key == key && other.path < page.path)
+                })
+                .take(site.config.feed_limit)
+                .count()
+                < site.config.feed_limit
+    };
+    shown(&edit.before, before) || shown(&site.pages[edit.page], after)
+}
+
+/// Puts the new `get_section` value of the edited page's section into
+/// `values`: the pages in their new order, each summary as it was but the
+/// edited page's, made again (or, if the kept value is not as expected,
+/// the whole value made again).
+pub(super) fn patch_section_value(site: &Site, edit: &FrontEdit, values: &mut SectionValues) {
+    let section = &site.sections[site.pages[edit.page].section];
+    let value = (values.get(&section.folder))
+        .and_then(|old| reordered(site, edit, old))
+        .unwrap_or_else(|| {
+            let summaries = context::Summaries::new(site);
+            context::section_value(&summaries, site, section, &section.pages)
+        });
+    Arc::make_mut(values).insert(section.folder.clone(), value);
+}
+
+/// `old`, a section's value, with its pages in their new order.
+fn reordered(site: &Site, edit: &FrontEdit, old: &Value) -> Option<Value> {
+    let mut map = old.clone().into_map()?;
+    let pages = {
+        let old_pages = map.get(&Key::from("pages"))?.as_array()?;
+        if old_pages.len() != edit.section_before.len() {
+            return None;
+        }
+        let by_page: HashMap<usize, &Value> = (edit.section_before.iter().copied())
+            .zip(old_pages)
+            .collect();
+        let page = &site.pages[edit.page];
+        let fresh = Value::from_serializable(&context::page_summary(site, page));
+        (site.sections[page.section].pages.iter())
+            .map(|p| {
+                if *p == edit.page {
+                    Some(fresh.clone())
+                } else {
+                    by_page.get(p).map(|v| (*v).clone())
+                }
+            })
+            .collect::<Option<Vec<Value>>>()?
+    };
+    map.insert(Key::from("pages"), Value::from(pages));
+    Some(Value::from(map))
 }
 
 /// The page, the pages whose neighbours changed, and, when its title
