@@ -183,10 +183,7 @@ impl Rebuilder {
     /// rebuilds what `change` affects. On failure the output is unchanged.
     pub fn rebuild(&mut self, change: Change) -> Result<Outcome, Failure> {
         let started = Instant::now();
-        if let Some(outcome) = self.rebuild_bodies(&change, started)? {
-            return Ok(outcome);
-        }
-        if let Some(outcome) = self.rebuild_front(&change, started)? {
+        if let Some(outcome) = self.rebuild_quickly(&change, started)? {
             return Ok(outcome);
         }
         // The cache always follows the disk: changed paths are applied now,
@@ -394,6 +391,20 @@ impl Rebuilder {
                     .map_err(|error| Failure::Io(error.to_string()))?
             }
         })
+    }
+
+    /// A quick path, if one takes `change`: text edits, else a
+    /// front-matter edit of one page. `None` when the change needs the
+    /// full path.
+    fn rebuild_quickly(
+        &mut self,
+        change: &Change,
+        started: Instant,
+    ) -> Result<Option<Outcome>, Failure> {
+        match self.rebuild_bodies(change, started)? {
+            Some(outcome) => Ok(Some(outcome)),
+            None => self.rebuild_front(change, started),
+        }
     }
 
     /// The quick path for text edits that leave front matter alone (see
