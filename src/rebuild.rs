@@ -7,7 +7,7 @@
 //!   ([`affected_jobs`]), and writes only files whose bytes changed.
 //! - Quicker still, a text edit of pages or a front-matter edit of one
 //!   page that keeps its URL patches the kept site in place
-//!   (`rebuild_bodies`, `rebuild_front` with [`front`]) and renders only
+//!   (`rebuild_bodies`, `rebuild_front` with `rebuild/front.rs`) and renders only
 //!   the outputs that show it; anything they do not handle takes the
 //!   path above.
 //! - A template change reloads the templates and renders every job, but
