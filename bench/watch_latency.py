@@ -28,7 +28,9 @@ import subprocess
 import sys
 import time
 
+# The base URL makes the sitemap, whose arrival marks the first build's end.
 SITE_TOML = """title = "Benchmark"
+base_url = "http://example.org/"
 theme = "fixture"
 
 [[taxonomies]]
