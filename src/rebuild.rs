@@ -250,9 +250,11 @@ impl Rebuilder {
             }
             _ => plan.jobs.clone(),
         };
-        let tera = render::site_tera(&site, &templates);
-        let mut rendered =
-            render::render_jobs(&site, &templates, &tera, &jobs).map_err(Failure::Content)?;
+        let summaries = crate::context::Summaries::new(&site);
+        let tera = render::site_tera(&site, &templates, &summaries);
+        let mut rendered = render::render_jobs(&site, &templates, (&tera, &summaries), &jobs)
+            .map_err(Failure::Content)?;
+        drop(summaries);
         let pages_rendered = jobs
             .iter()
             .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
@@ -439,7 +441,8 @@ impl Rebuilder {
             })
             .cloned()
             .collect();
-        let tera = render::site_tera(site, &built.templates);
+        let summaries = crate::context::Summaries::new(site);
+        let tera = render::site_tera(site, &built.templates, &summaries);
         // Only the search index's files can come and go on this path.
         let before: BTreeMap<String, Owner> = built
             .plan
@@ -448,7 +451,7 @@ impl Rebuilder {
             .filter(|(_, owner)| **owner == Owner::SearchIndex)
             .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
-        let rendered = render::render_jobs(site, &built.templates, &tera, &jobs)
+        let rendered = render::render_jobs(site, &built.templates, (&tera, &summaries), &jobs)
             .map_err(Failure::Content)
             .and_then(|mut rendered| {
                 add_search_index(
