@@ -590,12 +590,12 @@ fn check_template_links(
     output: &Output,
 ) -> Vec<Diagnostic> {
     // Each page's Markdown, as it stands in its output file.
-    let markdown: HashMap<String, &str> = site
+    let markdown: HashMap<String, &crate::markdown::PackedHtml> = site
         .pages
         .iter()
         .map(|page| (&page.path, &page.rendered))
         .chain(site.sections.iter().map(|s| (&s.path, &s.rendered)))
-        .map(|(path, rendered)| (format!("{path}index.html"), rendered.html.as_str()))
+        .map(|(path, rendered)| (format!("{path}index.html"), &rendered.html))
         .collect();
     // Site path the link leads to -> (the link as written, pages showing it).
     let mut broken: std::collections::BTreeMap<String, (String, Vec<&str>)> = Default::default();
@@ -609,7 +609,7 @@ fn check_template_links(
         }
         let mut html = String::from_utf8_lossy(bytes).into_owned();
         if let Some(written) = markdown.get(file.as_str()).filter(|w| !w.is_empty()) {
-            html = html.replacen(written, "", 1);
+            html = html.replacen(&written.text(), "", 1);
         }
         let folder = file.rsplit_once('/').map_or("", |(folder, _)| folder);
         for link in ["href", "src", "action"]

@@ -23,6 +23,7 @@ use tera::{ComponentArgType, Context, Tera};
 
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
+use crate::markdown::PackedHtml;
 
 /// Starts and ends the placeholder left in the Markdown (and so in the
 /// HTML) for call number N: `\u{1}N\u{2}`, padded to the call's length.
@@ -240,7 +241,7 @@ pub fn expand(site: &mut Site, tera: &Tera) -> Vec<Diagnostic> {
             .map(|call| render_call(tera, call).map_err(|e| errors.push(e)).ok())
             .collect();
         let rendered = Arc::make_mut(rendered);
-        rendered.html = substitute(&rendered.html, &outputs);
+        rendered.html = PackedHtml::new(&substitute(&rendered.html.text(), &outputs));
         rendered.summary = rendered.summary.as_deref().map(|s| substitute(s, &outputs));
         rendered.components.clear();
     }

@@ -115,14 +115,14 @@ fn atom_time(written: Option<&str>, date: Option<jiff::civil::Date>) -> String {
 /// The page's HTML for a feed entry: with a base URL, every link made
 /// absolute against the page's permalink.
 pub fn entry_content(site: &Site, page: &Page) -> String {
-    let html = &page.rendered.html;
+    let html = page.rendered.html.text();
     let Some(base) = site
         .permalink(&page.path)
         .and_then(|permalink| url::Url::parse(&permalink).ok())
     else {
-        return html.clone();
+        return html;
     };
-    absolute_links(html, &base)
+    absolute_links(&html, &base)
 }
 
 /// The attributes that hold one URL, and those that hold a `srcset`.

@@ -6,6 +6,9 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
 mod code_blocks;
+mod packed;
+
+pub use packed::PackedHtml;
 
 /// Marks the end of a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -85,7 +88,7 @@ pub struct MarkdownProblem {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
-    pub html: String,
+    pub html: PackedHtml,
     /// HTML before `<!-- more -->`, when the page has that marker.
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
@@ -265,8 +268,9 @@ pub fn render(
         pulldown_cmark::html::push_html(&mut summary, events[..end].iter().cloned());
         rendered.summary = Some(drop_script_urls(summary));
     }
-    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
-    rendered.html = drop_script_urls(std::mem::take(&mut rendered.html));
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    rendered.html = PackedHtml::new(&drop_script_urls(html));
     rendered.toc = nest(&flat_headings);
     add_images(&mut rendered, image_problems);
     rendered
@@ -504,7 +508,7 @@ mod tests {
         let source =
             "[a](javascript:alert(1)) ![i](JaVaScRiPt:x) <a href=\"jav&#x61;script:y\">b</a>\n";
         let rendered = render_default(source, &keep);
-        assert_eq!(rendered.html, "<p>a  <a>b</a></p>\n");
+        assert_eq!(rendered.html.text(), "<p>a  <a>b</a></p>\n");
         assert_eq!(rendered.problems.len(), 2);
         assert!(rendered.problems.iter().all(|p| !p.is_error));
     }
@@ -521,14 +525,17 @@ mod tests {
         let rendered = render(source, escape, &keep);
         let placeholder = crate::images::placeholder(0);
         assert_eq!(
-            rendered.html,
+            rendered.html.text(),
             format!("<p>{placeholder} x &lt;b&gt;b&lt;/b&gt;</p>\n")
         );
         assert_eq!(rendered.images[0].destination, "c.png");
         assert_eq!(rendered.links[0].destination, "c.png");
         // Raw HTML with a script URL goes through lol_html.
         let rendered = render_default("![A chart](c.png) <a href=\"javascript:y\">b</a>\n", &keep);
-        assert_eq!(rendered.html, format!("<p>{placeholder} <a>b</a></p>\n"));
+        assert_eq!(
+            rendered.html.text(),
+            format!("<p>{placeholder} <a>b</a></p>\n")
+        );
     }
 
     #[test]
@@ -539,14 +546,14 @@ mod tests {
             ..MarkdownOptions::default()
         };
         assert_eq!(
-            render(source, escape, &keep).html,
+            render(source, escape, &keep).html.text(),
             "<p>&lt;b&gt;bold&lt;/b&gt;</p>\n&lt;div&gt;block&lt;/div&gt;\n"
         );
         let strip = MarkdownOptions {
             raw_html: RawHtml::Strip,
             ..MarkdownOptions::default()
         };
-        assert_eq!(render(source, strip, &keep).html, "<p>bold</p>\n");
+        assert_eq!(render(source, strip, &keep).html.text(), "<p>bold</p>\n");
     }
 
     #[test]
@@ -554,7 +561,7 @@ mod tests {
         let source = format!("{}deep\n", "> ".repeat(50_000));
         let started = std::time::Instant::now();
         let rendered = render_default(&source, &keep);
-        assert!(rendered.html.contains("deep"));
+        assert!(rendered.html.text().contains("deep"));
         assert!(started.elapsed().as_secs() < 10);
     }
 
@@ -565,6 +572,7 @@ mod tests {
         assert!(
             rendered
                 .html
+                .text()
                 .contains("<h2 id=\"pay\">Pay<a class=\"anchor\" href=\"#pay\"")
         );
     }
@@ -580,7 +588,7 @@ mod tests {
     fn summary_stops_at_the_more_marker() {
         let rendered = render_default("First.\n\n<!-- more -->\n\nSecond.\n", &keep);
         assert_eq!(rendered.summary.as_deref(), Some("<p>First.</p>\n"));
-        assert!(rendered.html.contains("Second."));
+        assert!(rendered.html.text().contains("Second."));
     }
 
     #[test]
@@ -626,18 +634,18 @@ mod tests {
     #[test]
     fn tables_scroll_in_a_labelled_region_and_checkboxes_have_names() {
         let rendered = render_default("## Pay\n\n| a |\n|---|\n| b |\n\n- [x] t\n", &keep);
-        assert!(rendered.html.contains(
+        assert!(rendered.html.text().contains(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table: Pay\">\n<table>"
         ));
-        assert!(rendered.html.contains("</table>\n</div>"));
-        assert!(rendered.html.contains("aria-label=\"Done\""));
+        assert!(rendered.html.text().contains("</table>\n</div>"));
+        assert!(rendered.html.text().contains("aria-label=\"Done\""));
     }
 
     #[test]
     fn code_blocks_are_focusable_and_escaped() {
         let rendered = render_default("```rust\nlet x = \"<b>\";\n```\n", &keep);
         assert_eq!(
-            rendered.html,
+            rendered.html.text(),
             "<pre tabindex=\"0\"><code class=\"language-rust\">let x = \"&lt;b&gt;\";\n</code></pre>\n"
         );
     }
@@ -645,8 +653,8 @@ mod tests {
     #[test]
     fn extensions_are_on() {
         let rendered = render_default("| a |\n|---|\n| b |\n\n~~x~~ - [x] t \"q\"\n", &keep);
-        assert!(rendered.html.contains("<table>"));
-        assert!(rendered.html.contains("<del>x</del>"));
-        assert!(rendered.html.contains('\u{201c}'));
+        assert!(rendered.html.text().contains("<table>"));
+        assert!(rendered.html.text().contains("<del>x</del>"));
+        assert!(rendered.html.text().contains('\u{201c}'));
     }
 }

@@ -263,11 +263,13 @@ impl Rebuilder {
             }
             _ => plan.jobs.clone(),
         };
-        let sections =
-            (!templates.calling("get_section").is_empty()).then(|| render::section_values(&site));
-        let tera = render::site_tera_with(&site, &templates, sections.clone());
-        let mut rendered =
-            render::render_jobs(&site, &templates, &tera, &jobs).map_err(Failure::Content)?;
+        let summaries = crate::context::Summaries::new(&site);
+        let sections = (!templates.calling("get_section").is_empty())
+            .then(|| render::section_values(&site, &summaries));
+        let tera = render::site_tera_with(&site, &templates, &summaries, sections.clone());
+        let mut rendered = render::render_jobs(&site, &templates, (&tera, &summaries), &jobs)
+            .map_err(Failure::Content)?;
+        drop(summaries);
         let pages_rendered = jobs
             .iter()
             .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
@@ -511,7 +513,9 @@ impl Rebuilder {
             .as_mut()
             .expect("a quick path patches a built site");
         let site = &built.site;
-        let tera = render::site_tera_with(site, &built.templates, built.sections.clone());
+        let summaries = crate::context::Summaries::new(site);
+        let tera =
+            render::site_tera_with(site, &built.templates, &summaries, built.sections.clone());
         // The search index's files stay; with a new plan, outputs can go.
         let before: BTreeMap<String, Owner> = built
             .plan
@@ -525,7 +529,7 @@ impl Rebuilder {
             .filter(|(_, owner)| **owner == Owner::SearchIndex)
             .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
-        let rendered = render::render_jobs(site, &built.templates, &tera, jobs)
+        let rendered = render::render_jobs(site, &built.templates, (&tera, &summaries), jobs)
             .map_err(Failure::Content)
             .and_then(|mut rendered| {
                 add_search_index(

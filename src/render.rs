@@ -43,8 +43,8 @@ pub struct Output {
 
 /// A Tera instance that knows the site: the `site` global, `get_section`,
 /// `get_pages`, `get_data` and `get_fact`.
-pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
-    site_tera_with(site, templates, None)
+pub fn site_tera(site: &Site, templates: &Templates, summaries: &context::Summaries<'_>) -> Tera {
+    site_tera_with(site, templates, summaries, None)
 }
 
 /// What `get_section` returns, by section folder: each section with all
@@ -52,15 +52,14 @@ pub fn site_tera(site: &Site, templates: &Templates) -> Tera {
 pub type SectionValues = Arc<BTreeMap<String, Value>>;
 
 /// Every section's `get_section` value, in parallel.
-pub fn section_values(site: &Site) -> SectionValues {
-    let summaries = context::Summaries::new(site);
+pub fn section_values(site: &Site, summaries: &context::Summaries<'_>) -> SectionValues {
     Arc::new(
         site.sections
             .par_iter()
             .map(|s| {
                 (
                     s.folder.clone(),
-                    context::section_value(&summaries, site, s, &s.pages),
+                    context::section_value(summaries, site, s, &s.pages),
                 )
             })
             .collect(),
@@ -69,7 +68,12 @@ pub fn section_values(site: &Site) -> SectionValues {
 
 /// [`site_tera`] with `get_section`'s values made already (`rebuild`
 /// keeps them between edits and makes again only those that changed).
-pub fn site_tera_with(site: &Site, templates: &Templates, sections: Option<SectionValues>) -> Tera {
+pub fn site_tera_with(
+    site: &Site,
+    templates: &Templates,
+    summaries: &context::Summaries<'_>,
+    sections: Option<SectionValues>,
+) -> Tera {
     let mut tera = templates.tera.clone();
     let mut site_view = context::site_view(site);
     if crate::cards::wanted(site, templates) == Ok(true) {
@@ -99,7 +103,7 @@ pub fn site_tera_with(site: &Site, templates: &Templates, sections: Option<Secti
     if templates.calling("get_section").is_empty() {
         return tera;
     }
-    let sections = sections.unwrap_or_else(|| section_values(site));
+    let sections = sections.unwrap_or_else(|| section_values(site, summaries));
     tera.register_function("get_section", move |kwargs: Kwargs, _: &State| {
         let path: &str = kwargs.must_get("path")?;
         let key = path
@@ -277,7 +281,7 @@ pub enum RenderError<E> {
 pub fn render_jobs(
     site: &Site,
     templates: &Templates,
-    tera: &Tera,
+    (tera, summaries): (&Tera, &context::Summaries<'_>),
     jobs: &[Job],
 ) -> Result<Output, Vec<Diagnostic>> {
     let files = std::sync::Mutex::new(BTreeMap::new());
@@ -290,7 +294,7 @@ pub fn render_jobs(
         files.insert(job.output.clone(), Content::Bytes(bytes));
         Ok::<(), std::convert::Infallible>(())
     };
-    match stream_jobs(site, templates, tera, jobs, &put) {
+    match stream_jobs(site, templates, (tera, summaries), jobs, &put) {
         Ok(()) => Ok(Output {
             files: files
                 .into_inner()
@@ -337,7 +341,7 @@ type PutJob<'f, E> = dyn Fn(&Job, Vec<u8>) -> Result<(), E> + Sync + 'f;
 fn stream_jobs<E: Send>(
     site: &Site,
     templates: &Templates,
-    tera: &Tera,
+    (tera, summaries): (&Tera, &context::Summaries<'_>),
     jobs: &[Job],
     put: &PutJob<'_, E>,
 ) -> Result<(), RenderError<E>> {
@@ -345,7 +349,6 @@ fn stream_jobs<E: Send>(
     if !missing.is_empty() {
         return Err(RenderError::Content(missing));
     }
-    let summaries = context::Summaries::new(site);
     let failed = std::sync::Mutex::new(Vec::new());
     let sink_error = std::sync::Mutex::new(None);
     let stop_writing = AtomicBool::new(false);
@@ -354,7 +357,7 @@ fn stream_jobs<E: Send>(
         if stop_rendering.load(Ordering::Relaxed) {
             return;
         }
-        match render_job(site, templates, tera, &summaries, job) {
+        match render_job(site, templates, tera, summaries, job) {
             Ok(_) if stop_writing.load(Ordering::Relaxed) => {}
             Ok(bytes) => {
                 if let Err(error) = put(job, bytes) {
@@ -485,7 +488,8 @@ pub fn render_each<E: Send>(
     templates: &Templates,
     put: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
 ) -> Result<(), RenderError<E>> {
-    let tera = site_tera(site, templates);
+    let summaries = context::Summaries::new(site);
+    let tera = site_tera(site, templates, &summaries);
     let (mut plan, mut errors) = plan_for(site, templates);
     let planned = errors.is_empty();
     let indexed = std::sync::Mutex::new(std::collections::HashMap::new());
@@ -498,7 +502,7 @@ pub fn render_each<E: Send>(
         }
         put(job.output.clone(), Content::Bytes(bytes))
     };
-    match stream_jobs(site, templates, &tera, &plan.jobs, &put_job) {
+    match stream_jobs(site, templates, (&tera, &summaries), &plan.jobs, &put_job) {
         Ok(()) => {}
         Err(RenderError::Content(found)) => errors.extend(found),
         Err(sink) => return Err(sink),

@@ -435,7 +435,7 @@ pub(super) fn page(file: &ParsedFile, folders: &SectionFolders) -> Result<Page, 
             "front-matter-missing",
             "the page has no `title` in its front matter",
         )
-        .at(&file.text, 1, 1));
+        .at(&file.full_text(), 1, 1));
     };
     let date = parse_date(file, "date", file.front.date.as_deref())?;
     let updated = parse_date(file, "updated", file.front.updated.as_deref())?;

@@ -43,16 +43,31 @@ pub struct ContentCache {
     pub(super) root: PathBuf,
     pub(super) entries: BTreeMap<WalkKey, Entry>,
     pub(super) markdown: HashMap<String, CachedMarkdown>,
+    /// See [`ContentCache::scan_for_build`].
+    pub(super) bodies_on_disk: bool,
 }
 
 impl ContentCache {
     /// Walks `<root>/content` and reads and parses every Markdown file, in
     /// parallel.
     pub fn scan(root: &Path) -> ContentCache {
+        ContentCache::scan_with(root, false)
+    }
+
+    /// [`ContentCache::scan`] for one full build: each file's body is left
+    /// on disk once its front matter is parsed, and read again when its
+    /// Markdown is rendered, so that the bodies of every page are never in
+    /// memory at once. Not for `watch`, which compares texts between edits.
+    pub fn scan_for_build(root: &Path) -> ContentCache {
+        ContentCache::scan_with(root, true)
+    }
+
+    fn scan_with(root: &Path, bodies_on_disk: bool) -> ContentCache {
         let mut cache = ContentCache {
             root: root.to_path_buf(),
             entries: BTreeMap::new(),
             markdown: HashMap::new(),
+            bodies_on_disk,
         };
         let content_dir = root.join("content");
         if content_dir.is_dir() {
@@ -73,7 +88,7 @@ impl ContentCache {
             // `content/` itself appeared or went away.
             *self = ContentCache {
                 markdown: std::mem::take(&mut self.markdown),
-                ..ContentCache::scan(&self.root)
+                ..ContentCache::scan_with(&self.root, self.bodies_on_disk)
             };
             return;
         }
@@ -127,6 +142,7 @@ impl ContentCache {
         previous: &BTreeMap<WalkKey, Entry>,
     ) {
         let root = &self.root;
+        let bodies_on_disk = self.bodies_on_disk;
         let entries: Vec<(String, Entry)> = found
             .into_par_iter()
             .map(|(relative, entry)| {
@@ -145,7 +161,12 @@ impl ContentCache {
                                     diagnostics::display_path(root, &path),
                                     text,
                                 )
-                                .map(Arc::new),
+                                .map(|mut parsed| {
+                                    if bodies_on_disk {
+                                        parsed.leave_body_on_disk(root, &path);
+                                    }
+                                    Arc::new(parsed)
+                                }),
                             }
                         }))
                     }

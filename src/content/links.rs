@@ -58,7 +58,28 @@ pub(super) fn render_markdown(
         found
     };
     let resolve = |dest: &str| resolve_link_with(dest, &folder, page_path, &lookup);
-    let mut rendered = markdown::render(file.body(), options, &resolve);
+    let body = match file.body() {
+        Ok(body) => body,
+        Err(error) => {
+            return CachedMarkdown {
+                file: Arc::clone(file),
+                page_path: page_path.to_string(),
+                lookups: Vec::new(),
+                rendered: Arc::default(),
+                problems: vec![error],
+            };
+        }
+    };
+    let mut rendered = markdown::render(&body, options, &resolve);
+    let nothing_to_locate = rendered.problems.is_empty()
+        && rendered.components.is_empty()
+        && rendered.images.is_empty();
+    // Diagnostics count lines from the top of the file.
+    let text = if nothing_to_locate {
+        std::borrow::Cow::Borrowed("")
+    } else {
+        file.text_with(&body)
+    };
     let problems = std::mem::take(&mut rendered.problems)
         .into_iter()
         .map(|p| {
@@ -67,16 +88,16 @@ pub(super) fn render_markdown(
             } else {
                 Diagnostic::warning(&file.display, p.code, p.message)
             };
-            diagnostic.at_offset(&file.text, file.body_offset + p.offset)
+            diagnostic.at_offset(&text, file.body_offset + p.offset)
         })
         .collect();
     for call in &mut rendered.components {
         let at = Diagnostic::error(&file.display, "component", "");
-        call.at = Some(at.at_offset(&file.text, file.body_offset + call.offset));
+        call.at = Some(at.at_offset(&text, file.body_offset + call.offset));
     }
     for image in &mut rendered.images {
         let at = Diagnostic::error(&file.display, "image", "");
-        image.at = Some(at.at_offset(&file.text, file.body_offset + image.offset));
+        image.at = Some(at.at_offset(&text, file.body_offset + image.offset));
     }
     CachedMarkdown {
         file: Arc::clone(file),

@@ -2,7 +2,8 @@
 //! front matter split and parsed, dates read. Everything here works on one
 //! file's text, so it can be tested without a disk.
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::front_matter::{self, FrontMatter, Split};
@@ -18,7 +19,10 @@ pub const MAX_MARKDOWN_BYTES: u64 = 4_000_000;
 pub(super) struct ParsedFile {
     pub(super) source: String,
     pub(super) display: String,
+    /// The file's text; only up to `body_offset` (its front matter) when
+    /// the body was left on disk (see [`ParsedFile::leave_body_on_disk`]).
     pub(super) text: String,
+    pub(super) body_on_disk: Option<BodyOnDisk>,
     pub(super) block_offset: usize,
     pub(super) block_len: usize,
     pub(super) body_offset: usize,
@@ -29,9 +33,67 @@ pub(super) struct ParsedFile {
     pub(super) front: Arc<FrontMatter>,
 }
 
+/// Where a body left on disk is, and what it was when the file was parsed.
+#[derive(Debug)]
+pub(super) struct BodyOnDisk {
+    root: PathBuf,
+    path: PathBuf,
+    hash: u64,
+}
+
 impl ParsedFile {
-    pub(super) fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+    /// Drops the body from memory: [`ParsedFile::body`] reads it again.
+    /// A full build holds every page's front matter at once but needs each
+    /// body only while rendering it, so this keeps the bodies (the largest
+    /// part of the content) out of its peak memory.
+    pub(super) fn leave_body_on_disk(&mut self, root: &Path, path: &Path) {
+        let hash = xxhash_rust::xxh3::xxh3_64(&self.text.as_bytes()[self.body_offset..]);
+        self.text.truncate(self.body_offset);
+        self.text.shrink_to_fit();
+        self.body_on_disk = Some(BodyOnDisk {
+            root: root.to_path_buf(),
+            path: path.to_path_buf(),
+            hash,
+        });
+    }
+
+    /// The Markdown body. A body left on disk is read again, and must be
+    /// what was parsed: a file changed meanwhile is an error, not a page
+    /// half old and half new.
+    pub(super) fn body(&self) -> Result<Cow<'_, str>, Diagnostic> {
+        let Some(on_disk) = &self.body_on_disk else {
+            return Ok(Cow::Borrowed(&self.text[self.body_offset..]));
+        };
+        let text = read_file(&on_disk.root, &on_disk.path)?;
+        let body = text.get(self.body_offset..).unwrap_or("");
+        if !text.starts_with(&self.text)
+            || xxhash_rust::xxh3::xxh3_64(body.as_bytes()) != on_disk.hash
+        {
+            return Err(Diagnostic::error(
+                &self.display,
+                "changed-while-building",
+                "the file changed while medsite was building: build again",
+            ));
+        }
+        Ok(Cow::Owned(body.to_string()))
+    }
+
+    /// The whole text of the file, for a diagnostic (read again when the
+    /// body was left on disk).
+    pub(super) fn full_text(&self) -> String {
+        match self.body() {
+            Ok(body) => self.text_with(&body).into_owned(),
+            Err(_) => self.text.clone(),
+        }
+    }
+
+    /// The whole text of the file, for a diagnostic's line and column:
+    /// `body` is the file's body.
+    pub(super) fn text_with(&self, body: &str) -> Cow<'_, str> {
+        match self.body_on_disk {
+            None => Cow::Borrowed(&self.text),
+            Some(_) => Cow::Owned(format!("{}{body}", self.text)),
+        }
     }
 
     /// A diagnostic at the front-matter key `path` (or at the fence).
@@ -115,6 +177,7 @@ pub(super) fn parse_text(
         source: relative.to_string(),
         display,
         text,
+        body_on_disk: None,
         block_offset,
         block_len,
         body_offset,
@@ -162,4 +225,43 @@ pub(super) fn date_from_text(value: &str) -> Option<jiff::civil::Date> {
                 .ok()
                 .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_text, read_file};
+
+    const TEXT: &str = "---\ntitle: A\n---\nFirst *line*.\n";
+
+    fn parsed_on_disk(text: &str) -> (tempfile::TempDir, super::ParsedFile) {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("a.md");
+        std::fs::write(&path, text).unwrap();
+        let read = read_file(root.path(), &path).unwrap();
+        let mut parsed = parse_text("a.md", "content/a.md".into(), read).unwrap();
+        parsed.leave_body_on_disk(root.path(), &path);
+        (root, parsed)
+    }
+
+    #[test]
+    fn a_body_left_on_disk_is_read_again_and_counts_its_lines_from_the_top() {
+        let (_root, parsed) = parsed_on_disk(TEXT);
+        assert_eq!(parsed.text, "---\ntitle: A\n---\n");
+        let body = parsed.body().unwrap();
+        assert_eq!(body, "First *line*.\n");
+        assert_eq!(parsed.text_with(&body), TEXT);
+        assert_eq!(parsed.full_text(), TEXT);
+    }
+
+    #[test]
+    fn a_file_changed_after_its_front_matter_was_read_is_an_error() {
+        let (root, parsed) = parsed_on_disk(TEXT);
+        std::fs::write(root.path().join("a.md"), TEXT.replace("First", "Second")).unwrap();
+        let error = parsed.body().unwrap_err();
+        assert_eq!(error.code, "changed-while-building");
+        assert_eq!(
+            error.to_string(),
+            "content/a.md: error: the file changed while medsite was building: build again"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use tera::{Kwargs, State, Tera, Value};
 use super::{Candidate, Images, Processed, Shown};
 use crate::content::{Site, paths};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::escape;
+use crate::markdown::{PackedHtml, escape};
 
 /// What may not stand in a `srcset` URL as it is (a space or a comma ends it).
 const SRCSET_UNSAFE: &AsciiSet = &CONTROLS
@@ -112,7 +112,7 @@ pub fn expand(site: &mut Site, images: &Images, shown: &Shown) -> Vec<Diagnostic
             })
             .collect();
         let rendered = Arc::make_mut(rendered);
-        rendered.html = substitute(&rendered.html, &outputs);
+        rendered.html = PackedHtml::new(&substitute(&rendered.html.text(), &outputs));
         rendered.summary = rendered.summary.as_deref().map(|s| substitute(s, &outputs));
     }
     errors
