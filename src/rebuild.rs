@@ -397,12 +397,16 @@ impl Rebuilder {
 
     /// A quick path, if one takes `change`: text edits, else a
     /// front-matter edit of one page. `None` when the change needs the
-    /// full path.
+    /// full path: more than Markdown files changed, or a failed rebuild
+    /// left the output behind the cache.
     fn rebuild_quickly(
         &mut self,
         change: &Change,
         started: Instant,
     ) -> Result<Option<Outcome>, Failure> {
+        if !only_markdown(change) || !self.pending.is_empty() {
+            return Ok(None);
+        }
         match self.rebuild_bodies(change, started)? {
             Some(outcome) => Ok(Some(outcome)),
             None => self.rebuild_front(change, started),
@@ -421,10 +425,6 @@ impl Rebuilder {
         let (Some(cache), Some(built)) = (self.cache.as_mut(), self.built.as_mut()) else {
             return Ok(None);
         };
-        // After a failure the output lags behind the cache: take the full path.
-        if !only_markdown(change) || !self.pending.is_empty() {
-            return Ok(None);
-        }
         let paths: Vec<String> = change.content.iter().cloned().collect();
         // A section's text is what `get_section` returns: then the full path.
         let sections = built.templates.calling("get_section").is_empty();
@@ -453,12 +453,9 @@ impl Rebuilder {
         let (Some(cache), Some(built)) = (self.cache.as_mut(), self.built.as_mut()) else {
             return Ok(None);
         };
-        let Some(path) = change.content.first() else {
+        let (Some(path), 1) = (change.content.first(), change.content.len()) else {
             return Ok(None);
         };
-        if !only_markdown(change) || change.content.len() != 1 || !self.pending.is_empty() {
-            return Ok(None);
-        }
         let Some(edit) = cache.update_front(&mut built.site, path) else {
             return Ok(None);
         };
