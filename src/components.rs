@@ -23,7 +23,6 @@ use tera::{ComponentArgType, Context, Tera};
 
 use crate::content::Site;
 use crate::diagnostics::Diagnostic;
-use crate::markdown::PackedHtml;
 
 /// Starts and ends the placeholder left in the Markdown (and so in the
 /// HTML) for call number N: `\u{1}N\u{2}`, padded to the call's length.
@@ -226,12 +225,16 @@ fn placeholder(n: usize, length: usize) -> String {
 /// components, in place; errors for calls that do not fit their component.
 pub fn expand(site: &mut Site, tera: &Tera) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
-    let rendered = site.pages.iter_mut().map(|page| &mut page.rendered).chain(
+    let rendered = (site
+        .pages
+        .iter_mut()
+        .map(|page| (&page.display, &mut page.rendered)))
+    .chain(
         site.sections
             .iter_mut()
-            .map(|section| &mut section.rendered),
+            .map(|section| (&section.display, &mut section.rendered)),
     );
-    for rendered in rendered {
+    for (display, rendered) in rendered {
         if rendered.components.is_empty() {
             continue;
         }
@@ -241,7 +244,9 @@ pub fn expand(site: &mut Site, tera: &Tera) -> Vec<Diagnostic> {
             .map(|call| render_call(tera, call).map_err(|e| errors.push(e)).ok())
             .collect();
         let rendered = Arc::make_mut(rendered);
-        rendered.html = PackedHtml::new(&substitute(&rendered.html.text(), &outputs));
+        if let Err(error) = rendered.change_html(|html| substitute(html, &outputs)) {
+            errors.push(crate::markdown::unreadable_html(display, &error));
+        }
         rendered.summary = rendered.summary.as_deref().map(|s| substitute(s, &outputs));
         rendered.components.clear();
     }

@@ -269,7 +269,9 @@ fn summary_html(page: &Page) -> &str {
     page.rendered.summary.as_deref().unwrap_or("")
 }
 
-pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
+/// The view of `page`, whose HTML is `content` (see
+/// [`crate::markdown::Rendered::html_text`]).
+pub fn page_view<'a>(site: &'a Site, page: &'a Page, content: String) -> PageView<'a> {
     let crumb = |index: Option<usize>| {
         index.map(|i| Crumb {
             title: &site.pages[i].title,
@@ -286,7 +288,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         slug: &page.slug,
         path: &page.path,
         permalink: site.permalink(&page.path).unwrap_or_default(),
-        content: page.rendered.html.text(),
+        content,
         summary: summary_html(page),
         toc: &page.rendered.toc,
         word_count: page.rendered.word_count,
@@ -428,10 +430,12 @@ impl<'a> Summaries<'a> {
     }
 
     /// Page `index`'s HTML for a feed entry (see [`crate::feed`]).
-    pub fn feed_content(&self, index: usize) -> String {
-        self.feed_contents[index]
-            .get_or_init(|| crate::feed::entry_content(self.site, &self.site.pages[index]))
-            .clone()
+    pub fn feed_content(&self, index: usize) -> Result<String, crate::diagnostics::Diagnostic> {
+        if let Some(content) = self.feed_contents[index].get() {
+            return Ok(content.clone());
+        }
+        let content = crate::feed::entry_content(self.site, &self.site.pages[index])?;
+        Ok(self.feed_contents[index].get_or_init(|| content).clone())
     }
 
     /// The summary of page `index`.

@@ -9,6 +9,7 @@
 //! URL, relative to the feed when there is no base URL), so readers that
 //! honour it resolve relative links correctly either way.
 
+use crate::diagnostics::Diagnostic;
 use serde::Serialize;
 
 use crate::content::{Page, Site, paths};
@@ -48,7 +49,7 @@ pub fn feed(
     title: String,
     subtitle: &str,
     path: &str,
-) -> Feed {
+) -> Result<Feed, Diagnostic> {
     // Without a base URL, links are relative to the feed's own folder,
     // against which a reader resolves them.
     let url = |target: &str| {
@@ -63,25 +64,25 @@ pub fn feed(
     let entries: Vec<FeedEntry> = pages
         .iter()
         .take(site.config.feed_limit)
-        .map(|&i| {
+        .map(|&i| -> Result<FeedEntry, Diagnostic> {
             let page = &site.pages[i];
             let published = atom_time(page.front.date.as_deref(), page.date);
             let updated = match page.updated {
                 Some(date) => atom_time(page.front.updated.as_deref(), Some(date)),
                 None => published.clone(),
             };
-            FeedEntry {
+            Ok(FeedEntry {
                 title: page.title.clone(),
                 url: url(&page.path),
                 id: id(&page.path),
                 published,
                 updated,
                 summary: page.front.description.clone().unwrap_or_default(),
-                content: summaries.feed_content(i),
-            }
+                content: summaries.feed_content(i)?,
+            })
         })
-        .collect();
-    Feed {
+        .collect::<Result<_, _>>()?;
+    Ok(Feed {
         title,
         subtitle: subtitle.to_string(),
         self_url: url(&format!("{path}atom.xml")),
@@ -93,7 +94,7 @@ pub fn feed(
             .max()
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         entries,
-    }
+    })
 }
 
 /// An RFC 3339 time for a date as the writer gave it: with its time (as
@@ -114,15 +115,15 @@ fn atom_time(written: Option<&str>, date: Option<jiff::civil::Date>) -> String {
 
 /// The page's HTML for a feed entry: with a base URL, every link made
 /// absolute against the page's permalink.
-pub fn entry_content(site: &Site, page: &Page) -> String {
-    let html = page.rendered.html.text();
+pub fn entry_content(site: &Site, page: &Page) -> Result<String, Diagnostic> {
+    let html = page.rendered.html_or_diagnostic(&page.display)?;
     let Some(base) = site
         .permalink(&page.path)
         .and_then(|permalink| url::Url::parse(&permalink).ok())
     else {
-        return html;
+        return Ok(html);
     };
-    absolute_links(&html, &base)
+    Ok(absolute_links(&html, &base))
 }
 
 /// The attributes that hold one URL, and those that hold a `srcset`.

@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 mod code_blocks;
 mod packed;
+mod spill;
 
 pub use packed::PackedHtml;
+pub use spill::{HtmlSpill, SpilledHtml};
 
 /// Marks the end of a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -88,7 +90,12 @@ pub struct MarkdownProblem {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
+    /// The HTML; empty when [`Rendered::spilled`] holds it, so pages read
+    /// it with [`Rendered::html_text`]. Sections are never spilled.
     pub html: PackedHtml,
+    /// In a full build, a page's HTML in the build's temporary file
+    /// instead of `html` (see [`HtmlSpill`]).
+    pub spilled: Option<SpilledHtml>,
     /// HTML before `<!-- more -->`, when the page has that marker.
     pub summary: Option<String>,
     pub toc: Vec<TocEntry>,
@@ -104,6 +111,62 @@ pub struct Rendered {
     /// Local images; `html` and `summary` hold a placeholder for each until
     /// [`crate::images::prepare`].
     pub images: Vec<crate::images::ImageCall>,
+}
+
+impl Rendered {
+    /// Moves the HTML into `spill`; it stays in memory if the file cannot
+    /// take it.
+    pub fn spill_to(&mut self, spill: &std::sync::Arc<HtmlSpill>) {
+        if let Ok(spilled) = spill.put(&self.html) {
+            self.html = PackedHtml::default();
+            self.spilled = Some(spilled);
+        }
+    }
+
+    /// The HTML, read back from the build's temporary file when it was
+    /// spilled there.
+    pub fn html_text(&self) -> std::io::Result<String> {
+        match &self.spilled {
+            Some(spilled) => spilled.read(),
+            None => Ok(self.html.text()),
+        }
+    }
+
+    /// The length of the HTML in bytes.
+    pub fn html_len(&self) -> usize {
+        self.spilled
+            .as_ref()
+            .map_or_else(|| self.html.len(), SpilledHtml::len)
+    }
+
+    /// The HTML, or the error of a file whose spilled HTML could not be
+    /// read back (`display` names the file).
+    pub fn html_or_diagnostic(
+        &self,
+        display: &str,
+    ) -> Result<String, crate::diagnostics::Diagnostic> {
+        self.html_text()
+            .map_err(|error| unreadable_html(display, &error))
+    }
+
+    /// Replaces the HTML by `change` of it, kept in memory.
+    pub fn change_html(&mut self, change: impl FnOnce(&str) -> String) -> std::io::Result<()> {
+        self.html = PackedHtml::new(&change(&self.html_text()?));
+        self.spilled = None;
+        Ok(())
+    }
+}
+
+/// The error of a page whose HTML could not be read back from the build's
+/// temporary file.
+pub fn unreadable_html(display: &str, error: &std::io::Error) -> crate::diagnostics::Diagnostic {
+    crate::diagnostics::Diagnostic::error(
+        display,
+        "io",
+        format!(
+            "the page's rendered HTML could not be read back from medsite's temporary file: {error}"
+        ),
+    )
 }
 
 /// A heading being collected: level, explicit id, classes, inner events.

@@ -118,7 +118,11 @@ pub fn site_tera_with(
 }
 
 /// Fills the context for one job.
-fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Context {
+fn context_for(
+    site: &Site,
+    summaries: &context::Summaries<'_>,
+    job: &Job,
+) -> Result<Context, Diagnostic> {
     let mut ctx = Context::new();
     let root = match job.target {
         // The 404 page is served at any depth, so its links start from the
@@ -131,7 +135,9 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
     ctx.insert("permalink", &site.permalink(&job.path).unwrap_or_default());
     match job.target {
         Target::Page(i) | Target::PageCard(i) => {
-            ctx.insert("page", &context::page_view(site, &site.pages[i]))
+            let page = &site.pages[i];
+            let content = page.rendered.html_or_diagnostic(&page.display)?;
+            ctx.insert("page", &context::page_view(site, page, content))
         }
         Target::Section(i) | Target::SectionCard(i) => {
             insert_section(&mut ctx, site, summaries, i, 1)
@@ -153,7 +159,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             let pages = site.newest_first(section.pages.iter().copied());
             ctx.insert(
                 "feed",
-                &feed::feed(site, summaries, &pages, title, subtitle, &section.path),
+                &feed::feed(site, summaries, &pages, title, subtitle, &section.path)?,
             );
         }
         Target::TermFeed(i, t) => {
@@ -167,7 +173,7 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
             let description = &site.config.description;
             ctx.insert(
                 "feed",
-                &feed::feed(site, summaries, &pages, title, description, &term.path),
+                &feed::feed(site, summaries, &pages, title, description, &term.path)?,
             );
         }
         Target::Alias(i, _) => {
@@ -185,12 +191,12 @@ fn context_for(site: &Site, summaries: &context::Summaries<'_>, job: &Job) -> Co
                 site.config.title.clone(),
                 &site.config.description,
                 "",
-            ),
+            )?,
         ),
         Target::Sitemap => ctx.insert("entries", &sitemap::sitemap(site)),
         Target::NotFound | Target::Robots => {}
     }
-    ctx
+    Ok(ctx)
 }
 
 /// `section` and, when the section paginates, `paginator` for list page
@@ -397,17 +403,14 @@ fn render_job<'s>(
     // Sized for the page's own HTML plus its template, so the buffer
     // rarely grows (and copies) while rendering.
     let estimate = match job.target {
-        Target::Page(i) => site.pages[i].rendered.html.len(),
+        Target::Page(i) => site.pages[i].rendered.html_len(),
         _ => 0,
     } + 4 * 1024;
     let mut bytes = Vec::with_capacity(estimate);
     let failed = |diagnostic| Box::new((diagnostic, source_of(site, job.target)));
-    tera.render_to(
-        &job.template,
-        &context_for(site, summaries, job),
-        &mut bytes,
-    )
-    .map_err(|error| failed(templates.diagnostic(&error, None)))?;
+    let context = context_for(site, summaries, job).map_err(failed)?;
+    tera.render_to(&job.template, &context, &mut bytes)
+        .map_err(|error| failed(templates.diagnostic(&error, None)))?;
     if matches!(job.target, Target::PageCard(_) | Target::SectionCard(_)) {
         let png = crate::cards::rasterise(&bytes).map_err(|error| {
             let file = templates

@@ -730,26 +730,28 @@ impl ContentCache {
             );
             targets.entry(source.clone()).or_insert(guess);
         }
-        let to_render: Vec<(&Arc<ParsedFile>, &str)> = (texts.pages.iter())
-            .zip(pages.iter())
-            .map(|(file, page)| (file, page.path.as_str()))
-            .chain(
-                (texts.sections.iter())
-                    .zip(sections.iter())
-                    .filter_map(|(file, section)| Some((file.as_ref()?, section.path.as_str()))),
-            )
-            .collect();
+        // Only pages' HTML is spilled: sections' is read by `get_section`.
+        let spill = self.spill.as_ref();
+        let to_render: Vec<(&Arc<ParsedFile>, &str, _)> =
+            (texts.pages.iter())
+                .zip(pages.iter())
+                .map(|(file, page)| (file, page.path.as_str(), spill))
+                .chain((texts.sections.iter()).zip(sections.iter()).filter_map(
+                    |(file, section)| Some((file.as_ref()?, section.path.as_str(), None)),
+                ))
+                .collect();
         let cache = &self.markdown;
         // `None`: the cached rendering is still right.
         let fresh: Vec<Option<CachedMarkdown>> = to_render
             .par_iter()
-            .map(|&(file, path)| match cache.get(&file.source) {
+            .map(|&(file, path, spill)| match cache.get(&file.source) {
                 Some(cached) if cached.is_valid_for(file, path, &targets) => None,
                 _ => Some(render_markdown(
                     file,
                     path,
                     &|key| targets.get(key).cloned(),
                     config.markdown,
+                    spill,
                 )),
             })
             .collect();

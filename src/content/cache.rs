@@ -45,6 +45,8 @@ pub struct ContentCache {
     pub(super) markdown: HashMap<String, CachedMarkdown>,
     /// See [`ContentCache::scan_for_build`].
     pub(super) bodies_on_disk: bool,
+    /// A full build's temporary file for its pages' HTML.
+    pub(super) spill: Option<Arc<crate::markdown::HtmlSpill>>,
 }
 
 impl ContentCache {
@@ -68,6 +70,9 @@ impl ContentCache {
             entries: BTreeMap::new(),
             markdown: HashMap::new(),
             bodies_on_disk,
+            spill: bodies_on_disk
+                .then(|| crate::markdown::HtmlSpill::new(root))
+                .flatten(),
         };
         let content_dir = root.join("content");
         if content_dir.is_dir() {
@@ -244,7 +249,7 @@ impl ContentCache {
                         (Target::Section(s), &section.path, &section.rendered)
                     }
                 };
-            let rendered = render_markdown(&new, page_path, &lookup, site.config.markdown);
+            let rendered = render_markdown(&new, page_path, &lookup, site.config.markdown, None);
             // Components are rendered with the templates: the full path.
             if !rendered.problems.is_empty()
                 || !rendered.rendered.components.is_empty()

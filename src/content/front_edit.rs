@@ -115,9 +115,8 @@ impl ContentCache {
         if (&page.path, &page.slug, page.section) != (&before.path, &before.slug, before.section) {
             return None;
         }
-        let markdown = render_markdown(&file, &page.path, &|key| lookup(site, key), {
-            site.config.markdown
-        });
+        let lookup = |key: &str| lookup(site, key);
+        let markdown = render_markdown(&file, &page.path, &lookup, site.config.markdown, None);
         if has_extras(&markdown) {
             return None;
         }

@@ -44,11 +44,13 @@ impl CachedMarkdown {
 
 /// Renders a file's Markdown, recording every link it resolved so that
 /// the rendering can be reused while those links resolve the same way.
+/// With a `spill` (a page in a full build), the HTML goes there.
 pub(super) fn render_markdown(
     file: &Arc<ParsedFile>,
     page_path: &str,
     targets: &(dyn Fn(&str) -> Option<String> + Sync),
     options: markdown::MarkdownOptions,
+    spill: Option<&Arc<markdown::HtmlSpill>>,
 ) -> CachedMarkdown {
     let folder = parent_folder(&file.source);
     let lookups = RefCell::new(Vec::new());
@@ -71,6 +73,9 @@ pub(super) fn render_markdown(
         }
     };
     let mut rendered = markdown::render(&body, options, &resolve);
+    if let Some(spill) = spill {
+        rendered.spill_to(spill);
+    }
     let nothing_to_locate = rendered.problems.is_empty()
         && rendered.components.is_empty()
         && rendered.images.is_empty();

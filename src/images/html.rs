@@ -10,7 +10,7 @@ use tera::{Kwargs, State, Tera, Value};
 use super::{Candidate, Images, Processed, Shown};
 use crate::content::{Site, paths};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{PackedHtml, escape};
+use crate::markdown::escape;
 
 /// What may not stand in a `srcset` URL as it is (a space or a comma ends it).
 const SRCSET_UNSAFE: &AsciiSet = &CONTROLS
@@ -84,9 +84,9 @@ pub fn expand(site: &mut Site, images: &Images, shown: &Shown) -> Vec<Diagnostic
     let targets = site
         .pages
         .iter_mut()
-        .map(|p| (&p.path, &mut p.rendered))
-        .chain(site.sections.iter_mut().map(|s| (&s.path, &mut s.rendered)));
-    for ((page_path, rendered), found) in targets.zip(shown) {
+        .map(|p| (&p.path, &p.display, &mut p.rendered))
+        .chain((site.sections.iter_mut()).map(|s| (&s.path, &s.display, &mut s.rendered)));
+    for ((page_path, display, rendered), found) in targets.zip(shown) {
         if rendered.images.is_empty() {
             continue;
         }
@@ -112,7 +112,9 @@ pub fn expand(site: &mut Site, images: &Images, shown: &Shown) -> Vec<Diagnostic
             })
             .collect();
         let rendered = Arc::make_mut(rendered);
-        rendered.html = PackedHtml::new(&substitute(&rendered.html.text(), &outputs));
+        if let Err(error) = rendered.change_html(|html| substitute(html, &outputs)) {
+            errors.push(crate::markdown::unreadable_html(display, &error));
+        }
         rendered.summary = rendered.summary.as_deref().map(|s| substitute(s, &outputs));
     }
     errors

@@ -25,9 +25,19 @@ impl PackedHtml {
     /// The HTML.
     pub fn text(&self) -> String {
         // Only `new` makes the bytes: an LZ4 block of a `&str`.
-        let bytes = lz4_flex::decompress_size_prepended(&self.packed)
-            .expect("PackedHtml holds the LZ4 block `new` made");
-        String::from_utf8(bytes).expect("PackedHtml holds UTF-8")
+        PackedHtml::unpack(&self.packed).expect("PackedHtml holds the LZ4 block of a text")
+    }
+
+    /// The compressed form, as [`PackedHtml::unpack`] reads it.
+    pub fn packed_bytes(&self) -> &[u8] {
+        &self.packed
+    }
+
+    /// The HTML of `packed`, a [`PackedHtml::packed_bytes`]; `None` when
+    /// the bytes are not that.
+    pub fn unpack(packed: &[u8]) -> Option<String> {
+        let bytes = lz4_flex::decompress_size_prepended(packed).ok()?;
+        String::from_utf8(bytes).ok()
     }
 
     /// The length of the HTML in bytes.

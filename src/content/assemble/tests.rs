@@ -233,6 +233,7 @@ fn links_resolve_to_relative_urls_and_renderings_are_reused() {
         entries: BTreeMap::new(),
         markdown: HashMap::new(),
         bodies_on_disk: false,
+        spill: None,
     };
     let section_texts = vec![None];
     let texts = Texts {
@@ -277,6 +278,7 @@ fn a_link_to_a_file_with_an_error_is_no_second_error() {
         entries: BTreeMap::new(),
         markdown: HashMap::new(),
         bodies_on_disk: false,
+        spill: None,
     };
     let failed = vec!["careers/nurse.md".to_string()];
     let section_texts = vec![None];
@@ -294,4 +296,35 @@ fn a_link_to_a_file_with_an_error_is_no_second_error() {
             .text()
             .contains("href=\"../careers/nurse/\"")
     );
+}
+
+#[test]
+fn a_full_build_keeps_pages_html_in_its_temporary_file_and_sections_html_in_memory() {
+    let (mut sections, mut pages, texts, mut problems) = site_parts(&[
+        ("a.md", "---\ntitle: A\n---\nSee [B](@/b.md).\n"),
+        ("b.md", "---\ntitle: B\n---\nB.\n"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cache = ContentCache {
+        root: PathBuf::from("/site"),
+        entries: BTreeMap::new(),
+        markdown: HashMap::new(),
+        bodies_on_disk: false,
+        spill: crate::markdown::HtmlSpill::new(dir.path()),
+    };
+    let section_texts = vec![None];
+    let texts = Texts {
+        pages: &texts,
+        sections: &section_texts,
+        failed: &[],
+    };
+    cache.render_markdown(&mut pages, &mut sections, texts, &config(""), &mut problems);
+    let rendered = &pages[0].rendered;
+    assert!(rendered.spilled.is_some());
+    assert!(rendered.html.is_empty());
+    assert_eq!(
+        rendered.html_text().unwrap(),
+        "<p>See <a href=\"../b/\">B</a>.</p>\n"
+    );
+    assert_eq!(rendered.html_len(), rendered.html_text().unwrap().len());
 }
