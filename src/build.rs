@@ -85,7 +85,7 @@ pub fn load(
     let ((mut cache, data), templates) = rayon::join(
         || {
             rayon::join(
-                || content::ContentCache::scan_for_build(root),
+                || content::ContentCache::scan_for_build(root, &config),
                 || crate::data::load(root, &data_config),
             )
         },

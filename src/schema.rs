@@ -101,6 +101,16 @@ impl Violation {
     }
 }
 
+/// Whether the schema of section `schema` (a content folder, `` for all)
+/// checks the pages of content folder `folder`, as [`Schemas::for_folder`]
+/// finds it when no folder between them has one.
+pub fn covers(schema: &str, folder: &str) -> bool {
+    schema.is_empty()
+        || folder
+            .strip_prefix(schema)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 impl Schemas {
     /// Reads and compiles every schema named in `site.toml`. Problems point
     /// at the `schema` key in `site.toml` or into the schema file.
@@ -436,6 +446,18 @@ pub fn strip_position(error: &serde_json::Error) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_sections_schema_covers_its_folder_and_the_folders_below_it() {
+        assert!(covers("careers", "careers"));
+        assert!(covers("careers", "careers/emt"));
+        assert!(covers("", "blog"));
+        assert!(covers("", ""));
+        assert!(!covers("careers", "careers-old"));
+        assert!(!covers("careers", "blog"));
+        assert!(!covers("careers", ""));
+        assert!(!covers("careers/emt", "careers"));
+    }
 
     #[test]
     fn only_files_inside_schemas_are_schema_files() {

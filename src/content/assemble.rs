@@ -347,13 +347,13 @@ fn check_schemas<'a>(
             Some(schema) if is_page => schema.validate(&file.value),
             _ => Vec::new(),
         };
-        for (path, _) in crate::schema::placeholders(&file.value) {
-            if !violations.iter().any(|v| v.at == path) {
+        for path in &file.placeholders {
+            if !violations.iter().any(|v| v.at == *path) {
                 let message = format!(
                     "{}: placeholder left by `medsite new`: replace it with a sourced value, or remove the key if it is optional",
                     FieldPath(path.clone())
                 );
-                let mut diagnostic = file.at_path(&path, "placeholder", message);
+                let mut diagnostic = file.at_path(path, "placeholder", message);
                 diagnostic.severity = crate::diagnostics::Severity::Warning;
                 problems.warnings.push(diagnostic);
             }
@@ -731,7 +731,7 @@ impl ContentCache {
             targets.entry(source.clone()).or_insert(guess);
         }
         // Only pages' HTML is spilled: sections' is read by `get_section`.
-        let spill = self.spill.as_ref();
+        let spill = self.build.as_ref().and_then(|build| build.spill.as_ref());
         let to_render: Vec<(&Arc<ParsedFile>, &str, _)> =
             (texts.pages.iter())
                 .zip(pages.iter())

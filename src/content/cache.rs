@@ -43,36 +43,66 @@ pub struct ContentCache {
     pub(super) root: PathBuf,
     pub(super) entries: BTreeMap<WalkKey, Entry>,
     pub(super) markdown: HashMap<String, CachedMarkdown>,
-    /// See [`ContentCache::scan_for_build`].
-    pub(super) bodies_on_disk: bool,
-    /// A full build's temporary file for its pages' HTML.
+    /// Set for one full build (see [`ContentCache::scan_for_build`]).
+    pub(super) build: Option<ForBuild>,
+}
+
+/// What a cache made for one full build keeps out of memory.
+#[derive(Debug, Clone)]
+pub(super) struct ForBuild {
+    /// Pages' rendered HTML waits here for its template (`None` when no
+    /// temporary file could be made: it then stays in memory).
     pub(super) spill: Option<Arc<crate::markdown::HtmlSpill>>,
+    /// The folders whose pages a schema checks: only their front matter
+    /// is kept as JSON.
+    pub(super) schema_folders: Vec<String>,
+}
+
+impl ForBuild {
+    /// Whether the page or section file `source` must keep its front
+    /// matter as JSON: a schema will check it.
+    fn keeps_value(&self, source: &str) -> bool {
+        let folder = super::paths::page_folder(source);
+        !source.ends_with("_index.md")
+            && (self.schema_folders.iter()).any(|schema| crate::schema::covers(schema, &folder))
+    }
 }
 
 impl ContentCache {
     /// Walks `<root>/content` and reads and parses every Markdown file, in
     /// parallel.
     pub fn scan(root: &Path) -> ContentCache {
-        ContentCache::scan_with(root, false)
+        ContentCache::scan_with(root, None)
     }
 
-    /// [`ContentCache::scan`] for one full build: each file's body is left
+    /// [`ContentCache::scan`] for one full build, which needs each page's
+    /// text and HTML only twice, not all the time: each file's body is left
     /// on disk once its front matter is parsed, and read again when its
-    /// Markdown is rendered, so that the bodies of every page are never in
-    /// memory at once. Not for `watch`, which compares texts between edits.
-    pub fn scan_for_build(root: &Path) -> ContentCache {
-        ContentCache::scan_with(root, true)
+    /// Markdown is rendered; each page's HTML then goes to a temporary file
+    /// until its template is rendered (see [`crate::markdown::HtmlSpill`]);
+    /// and the front matter is kept as JSON only for pages a schema checks
+    /// (`config`'s sections with a schema). Not for `watch`, which compares
+    /// texts and renderings between edits.
+    pub fn scan_for_build(root: &Path, config: &Config) -> ContentCache {
+        let schema_folders = (config.sections.iter())
+            .filter(|(_, settings)| settings.schema.is_some())
+            .map(|(folder, _)| folder.clone())
+            .collect();
+        ContentCache::scan_with(
+            root,
+            Some(ForBuild {
+                spill: crate::markdown::HtmlSpill::new(root),
+                schema_folders,
+            }),
+        )
     }
 
-    fn scan_with(root: &Path, bodies_on_disk: bool) -> ContentCache {
+    fn scan_with(root: &Path, build: Option<ForBuild>) -> ContentCache {
         let mut cache = ContentCache {
             root: root.to_path_buf(),
             entries: BTreeMap::new(),
             markdown: HashMap::new(),
-            bodies_on_disk,
-            spill: bodies_on_disk
-                .then(|| crate::markdown::HtmlSpill::new(root))
-                .flatten(),
+            build,
         };
         let content_dir = root.join("content");
         if content_dir.is_dir() {
@@ -93,7 +123,7 @@ impl ContentCache {
             // `content/` itself appeared or went away.
             *self = ContentCache {
                 markdown: std::mem::take(&mut self.markdown),
-                ..ContentCache::scan_with(&self.root, self.bodies_on_disk)
+                ..ContentCache::scan_with(&self.root, self.build.clone())
             };
             return;
         }
@@ -147,7 +177,7 @@ impl ContentCache {
         previous: &BTreeMap<WalkKey, Entry>,
     ) {
         let root = &self.root;
-        let bodies_on_disk = self.bodies_on_disk;
+        let build = self.build.as_ref();
         let entries: Vec<(String, Entry)> = found
             .into_par_iter()
             .map(|(relative, entry)| {
@@ -167,8 +197,11 @@ impl ContentCache {
                                     text,
                                 )
                                 .map(|mut parsed| {
-                                    if bodies_on_disk {
+                                    if let Some(build) = build {
                                         parsed.leave_body_on_disk(root, &path);
+                                        if !build.keeps_value(&relative) {
+                                            parsed.forget_value();
+                                        }
                                     }
                                     Arc::new(parsed)
                                 }),
@@ -291,4 +324,48 @@ pub fn load(
     data: Option<&crate::data::DataFiles>,
 ) -> Result<(Site, Vec<Diagnostic>), Vec<Diagnostic>> {
     ContentCache::scan(root).assemble(config, options, data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ContentCache, Entry, WalkKey};
+    use crate::config::Config;
+
+    #[test]
+    fn a_full_build_keeps_front_matter_as_json_only_where_a_schema_reads_it() {
+        let root = tempfile::tempdir().unwrap();
+        let files = [
+            ("careers/_index.md", "---\ntitle: Careers\n---\n"),
+            ("careers/emt/a.md", "---\ntitle: A\nextra:\n  pay: 3\n---\nA.\n"),
+            (
+                "blog/b.md",
+                "---\ntitle: B\nextra:\n  pay: \"TODO: a figure\"\n---\nB.\n",
+            ),
+        ];
+        for (path, text) in files {
+            let path = root.path().join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config =
+            Config::parse("title = \"T\"\n[sections.careers]\nschema = \"schemas/c.json\"\n")
+                .unwrap();
+        let cache = ContentCache::scan_for_build(root.path(), &config);
+        let file = |path: &str| match &cache.entries[&WalkKey(path.to_string())] {
+            Entry::Markdown(Ok(file)) => file.clone(),
+            other => panic!("{path}: {other:?}"),
+        };
+        assert_eq!(file("careers/emt/a.md").value["extra"]["pay"], 3);
+        assert!(file("careers/_index.md").value.is_null());
+        let blog = file("blog/b.md");
+        assert!(blog.value.is_null());
+        assert_eq!(blog.placeholders.len(), 1, "placeholders are found first");
+        assert_eq!(blog.front.title.as_deref(), Some("B"));
+        // `watch` keeps every value: it compares them between edits.
+        let kept = ContentCache::scan(root.path());
+        match &kept.entries[&WalkKey("blog/b.md".to_string())] {
+            Entry::Markdown(Ok(file)) => assert_eq!(file.value["title"], "B"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -17,7 +17,7 @@ use super::parse::{ParsedFile, parse_text, read_file};
 use super::paths::page_folder;
 use super::walk::{Entry, WalkKey};
 use super::{FrontMatter, Page, Site};
-use crate::schema::{Schemas, placeholders};
+use crate::schema::Schemas;
 
 /// What [`ContentCache::update_front`] changed, with what was there
 /// before, so that the outputs it affects can be told.
@@ -98,8 +98,8 @@ impl ContentCache {
         let cached = self.markdown.get(relative)?;
         if file.text == old.text
             || !only_shown_fields_differ(&old.front, &file.front)
-            || !placeholders(&old.value).is_empty()
-            || !placeholders(&file.value).is_empty()
+            || !old.placeholders.is_empty()
+            || !file.placeholders.is_empty()
             || has_extras(cached)
         {
             return None;

@@ -187,8 +187,7 @@ pub(crate) fn site_from_texts(config: &str, files: &[(&str, &str)]) -> Site {
         root: PathBuf::from("/nonexistent/medsite-test-site"),
         entries,
         markdown: std::collections::HashMap::new(),
-        bodies_on_disk: false,
-        spill: None,
+        build: None,
     };
     let config = Config::parse(config).unwrap_or_else(|errors| panic!("site.toml: {errors:?}"));
     match cache.assemble_entries(config, &LoadOptions::default(), None) {

@@ -27,8 +27,12 @@ pub(super) struct ParsedFile {
     pub(super) block_len: usize,
     pub(super) body_offset: usize,
     pub(super) format: Option<Format>,
-    /// The whole front matter as parsed, for schema validation.
+    /// The whole front matter as parsed, for schema validation; `Null`
+    /// once a full build knows no schema checks the file (see
+    /// [`ParsedFile::forget_value`]).
     pub(super) value: serde_json::Value,
+    /// Where the front matter holds placeholders left by `medsite new`.
+    pub(super) placeholders: Vec<Vec<Segment>>,
     /// Shared with the page or section made from the file.
     pub(super) front: Arc<FrontMatter>,
 }
@@ -55,6 +59,12 @@ impl ParsedFile {
             path: path.to_path_buf(),
             hash,
         });
+    }
+
+    /// Drops the front matter's JSON value, which only a schema reads:
+    /// for a full build, each file's is otherwise held until the end.
+    pub(super) fn forget_value(&mut self) {
+        self.value = serde_json::Value::Null;
     }
 
     /// The Markdown body. A body left on disk is read again, and must be
@@ -167,6 +177,9 @@ pub(super) fn parse_text(
     };
     let value = front_matter::parse_value(&split).map_err(to_diagnostic)?;
     let front = front_matter::from_value(&split, &value).map_err(to_diagnostic)?;
+    let placeholders = (crate::schema::placeholders(&value).into_iter())
+        .map(|(path, _)| path)
+        .collect();
     let (block_offset, block_len, body_offset, format) = (
         split.block_offset,
         split.block.len(),
@@ -183,6 +196,7 @@ pub(super) fn parse_text(
         body_offset,
         format,
         value,
+        placeholders,
         front: Arc::new(front),
     })
 }

@@ -232,8 +232,7 @@ fn links_resolve_to_relative_urls_and_renderings_are_reused() {
         root: PathBuf::from("/site"),
         entries: BTreeMap::new(),
         markdown: HashMap::new(),
-        bodies_on_disk: false,
-        spill: None,
+        build: None,
     };
     let section_texts = vec![None];
     let texts = Texts {
@@ -277,8 +276,7 @@ fn a_link_to_a_file_with_an_error_is_no_second_error() {
         root: PathBuf::from("/site"),
         entries: BTreeMap::new(),
         markdown: HashMap::new(),
-        bodies_on_disk: false,
-        spill: None,
+        build: None,
     };
     let failed = vec!["careers/nurse.md".to_string()];
     let section_texts = vec![None];
@@ -309,8 +307,10 @@ fn a_full_build_keeps_pages_html_in_its_temporary_file_and_sections_html_in_memo
         root: PathBuf::from("/site"),
         entries: BTreeMap::new(),
         markdown: HashMap::new(),
-        bodies_on_disk: false,
-        spill: crate::markdown::HtmlSpill::new(dir.path()),
+        build: Some(crate::content::cache::ForBuild {
+            spill: crate::markdown::HtmlSpill::new(dir.path()),
+            schema_folders: Vec::new(),
+        }),
     };
     let section_texts = vec![None];
     let texts = Texts {
