@@ -267,29 +267,15 @@ impl Rebuilder {
         let sections = (!templates.calling("get_section").is_empty())
             .then(|| render::section_values(&site, &summaries));
         let tera = render::site_tera_with(&site, &templates, &summaries, sections.clone());
-        let mut rendered = render::render_jobs(&site, &templates, (&tera, &summaries), &jobs)
-            .map_err(Failure::Content)?;
-        drop(summaries);
-        let pages_rendered = jobs
-            .iter()
-            .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
-        let pages_removed = self
-            .built
-            .as_ref()
-            .is_some_and(|built| pages_removed(built, &site, &plan));
-        let previous = self.built.as_ref().map(|built| &built.plan.owners);
-        let indexed = add_search_index(
-            &site,
-            &mut plan,
-            &mut rendered,
-            Previous {
-                owners: previous,
-                pages_unchanged: !pages_rendered && !pages_removed,
-            },
-            &mut self.search,
-        )?;
-
-        let changes = self.write(rendered, &plan, &pending)?;
+        let (changes, indexed) = if self.built.is_none() && !site.config.search {
+            let render = (&tera, &summaries);
+            self.write_first(&site, &templates, render, &plan)?
+        } else {
+            let rendered = render::render_jobs(&site, &templates, (&tera, &summaries), &jobs)
+                .map_err(Failure::Content)?;
+            drop(summaries);
+            self.index_and_write(&site, rendered, &mut plan, &jobs, &pending)?
+        };
 
         let changed_pages = changed_pages(&site, &pending.content);
         let outcome = Outcome {
@@ -330,6 +316,59 @@ impl Rebuilder {
         }
         self.pending = Change::default();
         Ok(outcome)
+    }
+
+    /// The first build without a search index, as `build` makes it: each
+    /// file goes to the staging folder as soon as it is rendered, so that
+    /// rendering and writing overlap and the output is never all in memory.
+    fn write_first(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        render: (&tera::Tera, &crate::context::Summaries<'_>),
+        plan: &Plan,
+    ) -> Result<(output::Changes, Indexed), Failure> {
+        let io = |error: output::OutputError| Failure::Io(error.to_string());
+        let writer = output::Writer::new(&self.output_dir).map_err(io)?;
+        let put = |path: String, content: Content| writer.put(&path, &content);
+        render::stream_plan(site, templates, render, plan, &put).map_err(|error| match error {
+            render::RenderError::Content(errors) => Failure::Content(errors),
+            render::RenderError::Sink(error) => io(error),
+        })?;
+        writer.finish(None).map_err(io)?;
+        Ok((output::Changes::default(), Indexed::default()))
+    }
+
+    /// Adds the search index to `rendered` (see [`add_search_index`]) and
+    /// writes it (see [`Rebuilder::write`]).
+    fn index_and_write(
+        &mut self,
+        site: &Site,
+        mut rendered: Output,
+        plan: &mut Plan,
+        jobs: &[Job],
+        pending: &Change,
+    ) -> Result<(output::Changes, Indexed), Failure> {
+        let pages_rendered = jobs
+            .iter()
+            .any(|job| matches!(job.target, Target::Page(_) | Target::Section(_)));
+        let pages_removed = self
+            .built
+            .as_ref()
+            .is_some_and(|built| pages_removed(built, site, plan));
+        let previous = self.built.as_ref().map(|built| &built.plan.owners);
+        let indexed = add_search_index(
+            site,
+            plan,
+            &mut rendered,
+            Previous {
+                owners: previous,
+                pages_unchanged: !pages_rendered && !pages_removed,
+            },
+            &mut self.search,
+        )?;
+        let changes = self.write(rendered, plan, pending)?;
+        Ok((changes, indexed))
     }
 
     /// Writes a rebuild: the whole output the first time (with every file
@@ -636,6 +675,7 @@ struct Previous<'a> {
 }
 
 /// What [`add_search_index`] did.
+#[derive(Default)]
 struct Indexed {
     /// [`search::fingerprint`] of the index it made.
     fingerprint: Option<u128>,

@@ -520,19 +520,40 @@ pub fn render_each<E: Send>(
     if !errors.is_empty() {
         return Err(RenderError::Content(sorted(errors)));
     }
-    let in_memory = plan
-        .in_memory()
-        .map(|(path, _, bytes)| (path.clone(), Content::Bytes(bytes.to_vec())));
-    let copies = plan
-        .copies()
-        .map(|(path, file)| (path.clone(), Content::Copy(file.clone())));
-    let rest: Vec<(String, Content)> = search_files
-        .into_iter()
-        .map(|(path, bytes)| (path, Content::Bytes(bytes)))
-        .chain(copies)
-        .chain(in_memory)
-        .collect();
-    rest.into_par_iter()
+    let search_files =
+        (search_files.into_iter()).map(|(path, bytes)| (path, Content::Bytes(bytes)));
+    put_files(search_files.chain(plan_files(&plan)).collect(), put)
+}
+
+/// Renders every job of `plan` with `tera` and hands each output to `put`
+/// as soon as it is rendered, then the plan's copies and built-in files:
+/// a whole site but its search index, as `render_each` makes it, for the
+/// first build of `watch` and `serve`, which keep the plan and the tera.
+pub fn stream_plan<E: Send>(
+    site: &Site,
+    templates: &Templates,
+    (tera, summaries): (&Tera, &context::Summaries<'_>),
+    plan: &Plan,
+    put: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
+) -> Result<(), RenderError<E>> {
+    let put_job = |job: &Job, bytes: Vec<u8>| put(job.output.clone(), Content::Bytes(bytes));
+    stream_jobs(site, templates, (tera, summaries), &plan.jobs, &put_job)?;
+    put_files(plan_files(plan).collect(), put)
+}
+
+/// The files of `plan` that are not rendered: copies and built-in files.
+fn plan_files(plan: &Plan) -> impl Iterator<Item = (String, Content)> + '_ {
+    let copies = (plan.copies()).map(|(path, file)| (path.clone(), Content::Copy(file.clone())));
+    let in_memory =
+        (plan.in_memory()).map(|(path, _, bytes)| (path.clone(), Content::Bytes(bytes.to_vec())));
+    copies.chain(in_memory)
+}
+
+fn put_files<E: Send>(
+    files: Vec<(String, Content)>,
+    put: &(dyn Fn(String, Content) -> Result<(), E> + Sync),
+) -> Result<(), RenderError<E>> {
+    (files.into_par_iter())
         .try_for_each(|(path, content)| put(path, content))
         .map_err(RenderError::Sink)
 }

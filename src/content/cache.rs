@@ -336,7 +336,10 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let files = [
             ("careers/_index.md", "---\ntitle: Careers\n---\n"),
-            ("careers/emt/a.md", "---\ntitle: A\nextra:\n  pay: 3\n---\nA.\n"),
+            (
+                "careers/emt/a.md",
+                "---\ntitle: A\nextra:\n  pay: 3\n---\nA.\n",
+            ),
             (
                 "blog/b.md",
                 "---\ntitle: B\nextra:\n  pay: \"TODO: a figure\"\n---\nB.\n",
