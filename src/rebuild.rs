@@ -141,6 +141,8 @@ struct Built {
 pub struct Rebuilder {
     options: BuildOptions,
     output_dir: PathBuf,
+    /// What the last [`output::update`] found of the output's marker.
+    marker: output::MarkerSeen,
     /// Read on the first rebuild, so that starting up stays quick.
     cache: Option<ContentCache>,
     built: Option<Built>,
@@ -167,6 +169,7 @@ impl Rebuilder {
             cache: None,
             options,
             output_dir,
+            marker: output::MarkerSeen::default(),
             built: None,
             pending: Change::default(),
             warned: Vec::new(),
@@ -336,7 +339,7 @@ impl Rebuilder {
     /// to copy), else only the rendered files, the copies that are new or
     /// whose source changed, and the removal of outputs that are gone.
     fn write(
-        &self,
+        &mut self,
         mut rendered: Output,
         plan: &Plan,
         pending: &Change,
@@ -389,7 +392,7 @@ impl Rebuilder {
                     .filter(|path| !plan.owners.contains_key(*path))
                     .cloned()
                     .collect();
-                output::update(&rendered, &removed, &self.output_dir)
+                output::update(&rendered, &removed, &self.output_dir, &mut self.marker)
                     .map_err(|error| Failure::Io(error.to_string()))?
             }
         })
@@ -546,7 +549,7 @@ impl Rebuilder {
             .filter(|path| !built.plan.owners.contains_key(path))
             .collect();
         let changes = rendered.and_then(|(rendered, indexed)| {
-            output::update(&rendered, &removed, &self.output_dir)
+            output::update(&rendered, &removed, &self.output_dir, &mut self.marker)
                 .map(|changes| (changes, indexed))
                 .map_err(|error| Failure::Io(error.to_string()))
         });
