@@ -577,10 +577,11 @@ impl Rebuilder {
             self.search
                 .start(&built.site, &built.plan.jobs, &self.output_dir);
         }
-        // Freeing a plan of a large site takes a while: not on the way to the browser.
-        if let Some(old_plan) = old_plan {
-            std::thread::spawn(move || drop(old_plan));
-        }
+        // Freeing the summaries a list showed (a tag edit renders a
+        // hundred of them) and a plan made again takes milliseconds: not
+        // on the way to the browser.
+        let made = (summaries.into_made(), tera, old_plan);
+        std::thread::spawn(move || drop(made));
         Ok(Outcome {
             full: false,
             written: changes.written,
