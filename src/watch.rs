@@ -4,10 +4,11 @@
 //! gathered until the file system is quiet, shorter once the events say
 //! every save is complete: `watch/quiet.rs`), a filter for editors'
 //! temporary files, and a pure classifier ([`classify`]) that turns
-//! changed paths into a [`Change`] for [`Rebuilder`]. Folders are watched, not files, so atomic
-//! saves (write a temporary file, rename it over) and new folders are seen;
-//! the classifier never trusts an event's kind, because after debouncing
-//! the rebuild re-checks each path on disk (missing = deleted). The output
+//! changed paths into a [`Change`] for [`Rebuilder`]. Folders are watched,
+//! not files, so atomic saves (write a temporary file, rename it over) and
+//! new folders are seen; the classifier never trusts an event's kind (the
+//! debounce reads it only to tell when to stop waiting), because the
+//! rebuild re-checks each path on disk (missing = deleted). The output
 //! folder is never watched.
 //!
 //! `serve` runs this loop and hears about each build through the callback.
