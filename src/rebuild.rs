@@ -520,10 +520,8 @@ impl Rebuilder {
             .filter(|(_, owner)| **owner == Owner::SearchIndex)
             .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
-        let (old_plan, plan) = match plan {
-            NewPlan::Replaced(new) => (Some(std::mem::replace(&mut built.plan, new)), None),
-            other => (None, Some(other)),
-        };
+        let mut plan = plan;
+        plan.swap_in(&mut built.plan);
         let rendered = render::render_jobs(site, &built.templates, (&tera, &summaries), jobs)
             .map_err(Failure::Content)
             .and_then(|mut rendered| {
@@ -539,15 +537,7 @@ impl Rebuilder {
                 )
                 .map(|indexed| (rendered, indexed))
             });
-        // Outputs go with a plan made again or a term's list pages removed.
-        let removed: Vec<String> = match (&old_plan, &plan) {
-            (Some(old), _) => (old.owners.keys())
-                .filter(|path| !built.plan.owners.contains_key(*path))
-                .cloned()
-                .collect(),
-            (None, Some(NewPlan::Resized { removed, .. })) => removed.clone(),
-            _ => Vec::new(),
-        };
+        let removed = plan.removed(&built.plan);
         let changes = rendered.and_then(|(rendered, indexed)| {
             output::update(&rendered, &removed, &self.output_dir, &mut self.marker)
                 .map(|changes| (changes, indexed))
@@ -557,16 +547,8 @@ impl Rebuilder {
             Ok(done) => done,
             Err(failure) => {
                 // The output on disk is still that of the old plan.
-                let restored = match (old_plan, plan) {
-                    (Some(old_plan), _) => {
-                        built.plan = old_plan;
-                        true
-                    }
-                    (None, Some(plan)) => plan.undo(&built.site, &mut built.plan),
-                    (None, None) => true,
-                };
                 self.pending.templates = true;
-                if !restored {
+                if !plan.undo(&built.site, &mut built.plan) {
                     // Unknown: the next build writes the whole output.
                     self.built = None;
                 }
@@ -580,7 +562,7 @@ impl Rebuilder {
         // Freeing the summaries a list showed (a tag edit renders a
         // hundred of them) and a plan made again takes milliseconds: not
         // on the way to the browser.
-        let made = (summaries.into_made(), tera, old_plan);
+        let made = (summaries.into_made(), tera, plan);
         std::thread::spawn(move || drop(made));
         Ok(Outcome {
             full: false,

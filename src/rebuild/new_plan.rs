@@ -21,8 +21,7 @@ pub(super) enum NewPlan {
         terms: Vec<(usize, usize, usize)>,
         removed: Vec<String>,
     },
-    /// A plan made again; it replaces the kept one once the rebuild
-    /// succeeds.
+    /// A plan made again, to replace the kept one ([`NewPlan::swap_in`]).
     Replaced(Plan),
 }
 
@@ -77,12 +76,38 @@ impl NewPlan {
         })
     }
 
-    /// Puts `kept` back as it was before [`NewPlan::after_front_edit`]
-    /// (a [`NewPlan::Replaced`] plan never replaced it); false if a
-    /// term's list pages could not be put back.
-    pub(super) fn undo(&self, site: &Site, kept: &mut Plan) -> bool {
+    /// Puts a plan made again in the place of `kept`; from then on
+    /// [`NewPlan::Replaced`] holds the plan it replaced (the plan the
+    /// output folder still has until the rebuild is written).
+    pub(super) fn swap_in(&mut self, kept: &mut Plan) {
+        if let NewPlan::Replaced(plan) = self {
+            std::mem::swap(plan, kept);
+        }
+    }
+
+    /// The outputs gone, once swapped in: those of the replaced plan that
+    /// `now` lacks, or the list pages removed.
+    pub(super) fn removed(&self, now: &Plan) -> Vec<String> {
         match self {
-            NewPlan::Kept | NewPlan::Replaced(_) => true,
+            NewPlan::Kept => Vec::new(),
+            NewPlan::Resized { removed, .. } => removed.clone(),
+            NewPlan::Replaced(old) => (old.owners.keys())
+                .filter(|path| !now.owners.contains_key(*path))
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Puts `kept` back as it was before [`NewPlan::after_front_edit`]
+    /// (and [`NewPlan::swap_in`]), as the output folder has it; false if
+    /// a term's list pages could not be put back.
+    pub(super) fn undo(self, site: &Site, kept: &mut Plan) -> bool {
+        match self {
+            NewPlan::Kept => true,
+            NewPlan::Replaced(old) => {
+                *kept = old;
+                true
+            }
             NewPlan::Resized { terms, .. } => terms
                 .iter()
                 .rev()
