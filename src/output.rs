@@ -22,7 +22,8 @@
 //!
 //! `watch` rewrites a few files per edit, where a staging swap of the whole
 //! site would be too slow: [`update`] writes each changed file atomically
-//! (a temporary file beside it, then a rename) and deletes removed ones.
+//! (a temporary file beside it, then a rename) and deletes removed ones
+//! (`output/update.rs`).
 //! It too runs only after the whole rebuild rendered without errors.
 //!
 //! The marker also holds a manifest: the length, content hash and
@@ -39,9 +40,11 @@ use std::time::UNIX_EPOCH;
 use rayon::prelude::*;
 
 use crate::fs::{self, FsError};
-use crate::render::{Content, Output};
+use crate::render::Output;
 
+mod update;
 mod writer;
+pub use update::{Changes, MarkerSeen, update};
 pub use writer::Writer;
 
 /// The marker older versions wrote inside the output folder: still proof
@@ -534,94 +537,6 @@ fn swap(
     })?;
     fs::remove_dir_all(&old)?;
     Ok(())
-}
-
-/// What an incremental [`update`] did, as relative output paths.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Changes {
-    /// Files new or different from what was there.
-    pub written: Vec<String>,
-    /// Files deleted.
-    pub removed: Vec<String>,
-}
-
-/// Brings an output folder written by [`write()`] up to date: each file of
-/// `changed` whose bytes differ from the file on disk is replaced
-/// atomically, and every path of `removed` is deleted along with folders
-/// left empty. Readers (a browser, the dev server) see either the old or
-/// the new file, never a half-written one.
-pub fn update(changed: &Output, removed: &[String], dir: &Path) -> Result<Changes, OutputError> {
-    for path in changed.files.keys().chain(removed) {
-        if !crate::content::paths::is_contained(path) {
-            return Err(OutputError::Refused(format!(
-                "refusing to write `{path}` outside the output folder"
-            )));
-        }
-    }
-    let mut changes = Changes::default();
-    for path in removed {
-        let target = dir.join(path);
-        match std::fs::remove_file(&target) {
-            Ok(()) => changes.removed.push(path.clone()),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(OutputError::Io(FsError {
-                    action: "remove",
-                    path: target,
-                    source,
-                }));
-            }
-        }
-        // Fresh builds hold no empty folders, so neither may a rebuild.
-        let mut folder = target.parent();
-        while let Some(current) = folder.filter(|f| *f != dir && f.starts_with(dir)) {
-            if std::fs::remove_dir(current).is_err() {
-                break;
-            }
-            folder = current.parent();
-        }
-    }
-    let written: Result<Vec<Option<String>>, FsError> = changed
-        .files
-        .par_iter()
-        .map(|(path, content)| {
-            let target = dir.join(path);
-            let bytes = match content {
-                Content::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes.as_slice()),
-                Content::Copy(source) => std::borrow::Cow::Owned(fs::read(source)?),
-            };
-            let unchanged = std::fs::metadata(&target)
-                .map(|m| m.is_file() && m.len() == bytes.len() as u64)
-                .unwrap_or(false)
-                && std::fs::read(&target).is_ok_and(|old| old == *bytes);
-            if unchanged {
-                return Ok(None);
-            }
-            let folder = target.parent().expect("a joined path has a parent");
-            fs::create_dir_all(folder)?;
-            let name = target
-                .file_name()
-                .expect("contained paths end with a name")
-                .to_string_lossy();
-            let temporary = folder.join(format!(".{name}.medsite-{}.tmp", std::process::id()));
-            fs::write(&temporary, &bytes)?;
-            if let Err(error) = fs::rename(&temporary, &target) {
-                let _ = std::fs::remove_file(&temporary);
-                return Err(error);
-            }
-            Ok(Some(path.clone()))
-        })
-        .collect();
-    changes.written = written?.into_iter().flatten().collect();
-    if Manifest::read(dir).is_none() {
-        // A folder made by `update` alone: medsite's, vouching for no file.
-        let manifest = Manifest {
-            folder: folder_identity(dir),
-            ..Manifest::default()
-        };
-        fs::write(&marker_path(dir), manifest.text().as_bytes())?;
-    }
-    Ok(changes)
 }
 
 #[cfg(test)]

@@ -573,5 +573,6 @@ fn reported_at<'a>(described: &'a str, owner: &Owner) -> &'a str {
     }
 }
 
+mod pagers;
 #[cfg(test)]
 mod tests;

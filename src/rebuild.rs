@@ -28,7 +28,6 @@ use crate::content::{ContentCache, LoadOptions, Site};
 use crate::diagnostics::Diagnostic;
 use crate::failure::Failure;
 use crate::output;
-use crate::pagination::pager_count;
 use crate::plan::{Job, Owner, Plan, Target};
 use crate::render::{self, Content, Output};
 use crate::search;
@@ -36,9 +35,11 @@ use crate::templates::Templates;
 
 mod affected;
 mod front;
+mod new_plan;
 mod search_index;
 
 pub use affected::{Tainted, affected_jobs};
+use new_plan::NewPlan;
 use search_index::SearchIndex;
 
 /// What changed on disk, as `watch` classified it.
@@ -141,6 +142,8 @@ struct Built {
 pub struct Rebuilder {
     options: BuildOptions,
     output_dir: PathBuf,
+    /// What the last [`output::update`] found of the output's marker.
+    marker: output::MarkerSeen,
     /// Read on the first rebuild, so that starting up stays quick.
     cache: Option<ContentCache>,
     built: Option<Built>,
@@ -167,6 +170,7 @@ impl Rebuilder {
             cache: None,
             options,
             output_dir,
+            marker: output::MarkerSeen::default(),
             built: None,
             pending: Change::default(),
             warned: Vec::new(),
@@ -375,7 +379,7 @@ impl Rebuilder {
     /// to copy), else only the rendered files, the copies that are new or
     /// whose source changed, and the removal of outputs that are gone.
     fn write(
-        &self,
+        &mut self,
         mut rendered: Output,
         plan: &Plan,
         pending: &Change,
@@ -428,7 +432,7 @@ impl Rebuilder {
                     .filter(|path| !plan.owners.contains_key(*path))
                     .cloned()
                     .collect();
-                output::update(&rendered, &removed, &self.output_dir)
+                output::update(&rendered, &removed, &self.output_dir, &mut self.marker)
                     .map_err(|error| Failure::Io(error.to_string()))?
             }
         })
@@ -476,7 +480,7 @@ impl Rebuilder {
             .map(|&i| site.pages[i].path.clone())
             .chain(edit.sections.iter().map(|&s| site.sections[s].path.clone()))
             .collect();
-        self.finish_patch(&jobs, None, changed_pages, started)
+        self.finish_patch(&jobs, NewPlan::Kept, changed_pages, started)
             .map(Some)
     }
 
@@ -498,30 +502,28 @@ impl Rebuilder {
         let Some(edit) = cache.update_front(&mut built.site, path) else {
             return Ok(None);
         };
-        let site = &built.site;
-        // A term's list pages come and go with its count: a new plan.
-        let pagers_changed = edit.terms.iter().any(|(t, k, before)| {
-            let paginate_by = site.taxonomies[*t].paginate_by;
-            let after = site.taxonomies[*t].terms[*k].pages.len();
-            pager_count(before.len(), paginate_by) != pager_count(after, paginate_by)
-        });
-        let plan = if pagers_changed {
-            let (plan, mut errors) = render::plan_for(site, &built.templates);
-            if !errors.is_empty() {
+        // A term's list pages come and go with its count.
+        let plan = match NewPlan::after_front_edit(
+            &edit,
+            &built.site,
+            &mut built.plan,
+            &built.templates,
+        ) {
+            Ok(plan) => plan,
+            Err(errors) => {
                 // As a full build would fail; the output is as it was.
                 self.pending.templates = true;
-                crate::diagnostics::sort(&mut errors);
-                errors.dedup();
                 return Err(Failure::Content(errors));
             }
-            Some(plan)
-        } else {
-            None
         };
+        let site = &built.site;
         let (jobs, section_changed) = front::front_jobs(
             site,
             &edit,
-            &plan.as_ref().unwrap_or(&built.plan).jobs,
+            match &plan {
+                NewPlan::Replaced(plan) => &plan.jobs,
+                NewPlan::Kept | NewPlan::Resized { .. } => &built.plan.jobs,
+            },
             &tainted(&built.templates),
         );
         if let (true, Some(values)) = (section_changed, built.sections.as_mut()) {
@@ -533,14 +535,14 @@ impl Rebuilder {
     }
 
     /// Renders and writes `jobs` of the site patched in place by a quick
-    /// path, with `plan` as its new plan if it changed, and keeps the
-    /// search index's files (indexed again later). On failure the next
-    /// rebuild renders everything: the site in memory is patched but the
-    /// output is not.
+    /// path, with `plan` saying how its plan changed, and keeps the search
+    /// index's files (indexed again later). On failure the next rebuild
+    /// renders everything: the site in memory is patched but the output
+    /// is not (and the plan is put back as the output has it).
     fn finish_patch(
         &mut self,
         jobs: &[Job],
-        plan: Option<Plan>,
+        plan: NewPlan,
         changed_pages: Vec<String>,
         started: Instant,
     ) -> Result<Outcome, Failure> {
@@ -552,19 +554,13 @@ impl Rebuilder {
         let summaries = crate::context::Summaries::new(site);
         let tera =
             render::site_tera_with(site, &built.templates, &summaries, built.sections.clone());
-        // The search index's files stay; with a new plan, outputs can go.
-        let before: BTreeMap<String, Owner> = built
-            .plan
-            .owners
-            .iter()
-            .filter(|(_, owner)| plan.is_some() || **owner == Owner::SearchIndex)
-            .map(|(path, owner)| (path.clone(), owner.clone()))
-            .collect();
-        let old_plan = plan.map(|plan| std::mem::replace(&mut built.plan, plan));
-        let index_files: BTreeMap<String, Owner> = (before.iter())
+        // The search index's files stay.
+        let index_files: BTreeMap<String, Owner> = (built.plan.owners.iter())
             .filter(|(_, owner)| **owner == Owner::SearchIndex)
             .map(|(path, owner)| (path.clone(), owner.clone()))
             .collect();
+        let mut plan = plan;
+        plan.swap_in(&mut built.plan);
         let rendered = render::render_jobs(site, &built.templates, (&tera, &summaries), jobs)
             .map_err(Failure::Content)
             .and_then(|mut rendered| {
@@ -580,12 +576,9 @@ impl Rebuilder {
                 )
                 .map(|indexed| (rendered, indexed))
             });
-        let removed: Vec<String> = before
-            .into_keys()
-            .filter(|path| !built.plan.owners.contains_key(path))
-            .collect();
+        let removed = plan.removed(&built.plan);
         let changes = rendered.and_then(|(rendered, indexed)| {
-            output::update(&rendered, &removed, &self.output_dir)
+            output::update(&rendered, &removed, &self.output_dir, &mut self.marker)
                 .map(|changes| (changes, indexed))
                 .map_err(|error| Failure::Io(error.to_string()))
         });
@@ -593,10 +586,11 @@ impl Rebuilder {
             Ok(done) => done,
             Err(failure) => {
                 // The output on disk is still that of the old plan.
-                if let Some(old_plan) = old_plan {
-                    built.plan = old_plan;
-                }
                 self.pending.templates = true;
+                if !plan.undo(&built.site, &mut built.plan) {
+                    // Unknown: the next build writes the whole output.
+                    self.built = None;
+                }
                 return Err(failure);
             }
         };
@@ -604,6 +598,11 @@ impl Rebuilder {
             self.search
                 .start(&built.site, &built.plan.jobs, &self.output_dir);
         }
+        // Freeing the summaries a list showed (a tag edit renders a
+        // hundred of them) and a plan made again takes milliseconds: not
+        // on the way to the browser.
+        let made = (summaries.into_made(), tera, plan);
+        std::thread::spawn(move || drop(made));
         Ok(Outcome {
             full: false,
             written: changes.written,

@@ -1,12 +1,14 @@
 //! `medsite watch`: build, then rebuild on every change to the site.
 //!
-//! Three parts, as in mdBook and Zola: a debounce ([`notify`] events through
-//! `notify-debouncer-full`), a filter for editors' temporary files, and a
-//! pure classifier ([`classify`]) that turns changed paths into a
-//! [`Change`] for [`Rebuilder`]. Folders are watched, not files, so atomic
-//! saves (write a temporary file, rename it over) and new folders are seen;
-//! the classifier never trusts an event's kind, because after debouncing
-//! the rebuild re-checks each path on disk (missing = deleted). The output
+//! Three parts, as in mdBook and Zola: a debounce ([`notify`] events
+//! gathered until the file system is quiet, shorter once the events say
+//! every save is complete: `watch/quiet.rs`), a filter for editors'
+//! temporary files, and a pure classifier ([`classify`]) that turns
+//! changed paths into a [`Change`] for [`Rebuilder`]. Folders are watched,
+//! not files, so atomic saves (write a temporary file, rename it over) and
+//! new folders are seen; the classifier never trusts an event's kind (the
+//! debounce reads it only to tell when to stop waiting), because the
+//! rebuild re-checks each path on disk (missing = deleted). The output
 //! folder is never watched.
 //!
 //! `serve` runs this loop and hears about each build through the callback.
@@ -14,16 +16,18 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode};
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, DebouncedEvent};
+use notify::RecursiveMode;
 
 use crate::build::BuildOptions;
 use crate::content::{is_editor_temporary, is_skipped_static};
 use crate::failure::Failure;
 use crate::rebuild::{Change, Outcome, Rebuilder};
+
+mod quiet;
+use quiet::Batch;
+pub use quiet::{QUIET, SETTLED_QUIET};
 
 /// The folders of a site that are watched recursively; the site folder
 /// itself is watched without recursion, for `site.toml`.
@@ -36,11 +40,6 @@ pub const WATCHED_FOLDERS: [&str; 7] = [
     "schemas",
     "archetypes",
 ];
-
-/// How long the file system must be quiet before a rebuild. Editors finish
-/// a save (temporary file, rename, backup removal) within a few
-/// milliseconds; a longer wait only delays the preview.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// How often `--poll` looks at every file. Polling compares contents, not
 /// only modification times, which notify keeps to the second: an edit in
@@ -108,64 +107,33 @@ pub fn classify(root: &Path, output: &Path, paths: &[PathBuf]) -> Change {
     change
 }
 
-/// Paths that may have changed, from one debounced batch; `None` when
-/// the watcher lost track (an event queue overflow) and everything must
-/// be read again.
-fn changed_paths(events: &[DebouncedEvent]) -> Option<Vec<PathBuf>> {
-    let mut paths = Vec::new();
-    for event in events {
-        if event.need_rescan() {
-            return None;
-        }
-        match event.kind {
-            // Opening or reading a file changes nothing (and medsite's own
-            // reads would otherwise trigger rebuilds forever).
-            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
-            EventKind::Access(_) | EventKind::Other => continue,
-            _ => {}
-        }
-        paths.extend(event.paths.iter().cloned());
-    }
-    Some(paths)
-}
-
-/// The file-system watcher, by events or by polling.
+/// The file-system watcher, by events or by polling; its events go to
+/// the channel it was made with, unbatched (see [`quiet`]).
 enum Watcher {
-    Events(
-        notify_debouncer_full::Debouncer<
-            notify::RecommendedWatcher,
-            notify_debouncer_full::RecommendedCache,
-        >,
-    ),
-    Poll(notify_debouncer_full::Debouncer<notify::PollWatcher, notify_debouncer_full::NoCache>),
+    Events(notify::RecommendedWatcher),
+    Poll(notify::PollWatcher),
 }
 
 impl Watcher {
-    fn new(poll: bool, sender: mpsc::Sender<DebounceEventResult>) -> notify::Result<Watcher> {
-        let handler = move |result: DebounceEventResult| {
-            let _ = sender.send(result);
-        };
+    fn new(
+        poll: bool,
+        sender: mpsc::Sender<notify::Result<notify::Event>>,
+    ) -> notify::Result<Watcher> {
         Ok(if poll {
-            Watcher::Poll(notify_debouncer_full::new_debouncer_opt(
-                DEBOUNCE,
-                None,
-                handler,
-                notify_debouncer_full::NoCache,
-                notify::Config::default()
-                    .with_poll_interval(POLL_INTERVAL)
-                    .with_compare_contents(true),
-            )?)
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
+            Watcher::Poll(notify::PollWatcher::new(sender, config)?)
         } else {
-            Watcher::Events(notify_debouncer_full::new_debouncer(
-                DEBOUNCE, None, handler,
-            )?)
+            Watcher::Events(notify::recommended_watcher(sender)?)
         })
     }
 
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        use notify::Watcher as _;
         match self {
-            Watcher::Events(debouncer) => debouncer.watch(path, mode),
-            Watcher::Poll(debouncer) => debouncer.watch(path, mode),
+            Watcher::Events(watcher) => watcher.watch(path, mode),
+            Watcher::Poll(watcher) => watcher.watch(path, mode),
         }
     }
 }
@@ -237,25 +205,20 @@ pub fn run(
         everything: true,
         ..Change::default()
     }));
-    while let Some(batch) = next_batch(&receiver, &mut rebuilder, &mut on_build) {
-        // Take whatever else is already waiting: one rebuild for all of it.
-        let mut batches = vec![batch];
-        batches.extend(receiver.try_iter());
-        let mut change = Change::default();
-        for batch in batches {
-            match batch {
-                Ok(events) => match changed_paths(&events) {
-                    Some(paths) => change.merge(classify(&root, &output, &paths)),
-                    None => change.everything = true,
-                },
-                Err(errors) => {
-                    for error in errors {
-                        eprintln!("warning: file watcher: {error}");
-                    }
-                    change.everything = true;
-                }
-            }
+    // The paths that `classify` keeps: only those hold a batch back.
+    let matters = |path: &Path| !classify(&root, &output, &[path.to_path_buf()]).is_empty();
+    while let Some(batch) = next_batch(&receiver, &mut rebuilder, &mut on_build, &matters) {
+        for error in &batch.errors {
+            eprintln!("warning: file watcher: {error}");
         }
+        let change = if batch.rescan {
+            Change {
+                everything: true,
+                ..Change::default()
+            }
+        } else {
+            classify(&root, &output, &batch.paths)
+        };
         watch_folders(&mut watcher, &root, &output, &mut watched)?;
         if change.is_empty() {
             continue;
@@ -269,23 +232,37 @@ pub fn run(
 /// is ready to be written.
 const SEARCH_POLL: Duration = Duration::from_millis(10);
 
-/// The next batch of file events; meanwhile, writes the search index as
-/// soon as a worker has made it. `None` when the watcher stopped.
+/// The next batch of file events, once the file system is quiet (see
+/// [`quiet`]); meanwhile, writes the search index as soon as a worker has
+/// made it. `None` when the watcher stopped.
 fn next_batch(
-    receiver: &mpsc::Receiver<DebounceEventResult>,
+    receiver: &mpsc::Receiver<notify::Result<notify::Event>>,
     rebuilder: &mut Rebuilder,
     on_build: &mut impl FnMut(&Result<Outcome, Failure>),
-) -> Option<DebounceEventResult> {
+    matters: &impl Fn(&Path) -> bool,
+) -> Option<Batch> {
+    let mut batch = Batch::default();
     loop {
-        if !rebuilder.search_pending() {
-            return receiver.recv().ok();
-        }
-        match receiver.recv_timeout(SEARCH_POLL) {
-            Ok(batch) => return Some(batch),
+        let wait = match batch.deadline() {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()),
+            None if rebuilder.search_pending() => SEARCH_POLL,
+            None => {
+                let event = receiver.recv().ok()?;
+                batch.add(event, Instant::now(), matters);
+                continue;
+            }
+        };
+        match receiver.recv_timeout(wait) {
+            Ok(event) => batch.add(event, Instant::now(), matters),
             Err(mpsc::RecvTimeoutError::Disconnected) => return None,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
+            Err(mpsc::RecvTimeoutError::Timeout) if batch.is_empty() => {
                 if let Some(result) = rebuilder.finish_search(false) {
                     on_build(&result);
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if batch.deadline().is_some_and(|d| d <= Instant::now()) {
+                    return Some(batch);
                 }
             }
         }

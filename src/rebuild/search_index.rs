@@ -208,7 +208,12 @@ impl Rebuilder {
         }
         // Unknown until the whole index is written.
         self.search.fingerprint = None;
-        let written = write_index(files, before, &built.plan, &self.output_dir);
+        let written = write_index(
+            files,
+            before,
+            &built.plan,
+            (&self.output_dir, &mut self.marker),
+        );
         if written.is_ok() {
             self.search.fingerprint = Some(fingerprint);
         }
@@ -230,7 +235,7 @@ fn write_index(
     files: Vec<(String, Vec<u8>)>,
     before: Vec<String>,
     plan: &Plan,
-    output_dir: &Path,
+    (output_dir, marker): (&Path, &mut output::MarkerSeen),
 ) -> Result<output::Changes, Failure> {
     let (entry, named): (Vec<_>, Vec<_>) = files
         .into_iter()
@@ -251,7 +256,7 @@ fn write_index(
                 .map(|(path, bytes)| (path, Content::Bytes(bytes)))
                 .collect(),
         };
-        let done = output::update(&output, &removed, output_dir)
+        let done = output::update(&output, &removed, output_dir, marker)
             .map_err(|error| Failure::Io(error.to_string()))?;
         changes.written.extend(done.written);
         changes.removed.extend(done.removed);
