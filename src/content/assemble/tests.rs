@@ -20,6 +20,15 @@ fn messages(problems: &Problems) -> Vec<String> {
 }
 
 /// Sections and pages of `files`, through steps 1 to 4.
+fn empty_cache(build: Option<crate::content::cache::ForBuild>) -> ContentCache {
+    ContentCache {
+        root: PathBuf::from("/site"),
+        entries: BTreeMap::new(),
+        markdown: HashMap::new(),
+        build,
+    }
+}
+
 fn site_parts(files: &[(&str, &str)]) -> (Vec<Section>, Vec<Page>, Vec<Arc<ParsedFile>>, Problems) {
     let mut problems = Problems::default();
     let entries: BTreeMap<WalkKey, Entry> = files
@@ -228,12 +237,7 @@ fn links_resolve_to_relative_urls_and_renderings_are_reused() {
         ),
         ("b.md", "---\ntitle: B\n---\nB.\n"),
     ]);
-    let mut cache = ContentCache {
-        root: PathBuf::from("/site"),
-        entries: BTreeMap::new(),
-        markdown: HashMap::new(),
-        build: None,
-    };
+    let mut cache = empty_cache(None);
     let section_texts = vec![None];
     let texts = Texts {
         pages: &texts,
@@ -272,12 +276,7 @@ fn a_link_to_a_file_with_an_error_is_no_second_error() {
         "a.md",
         "---\ntitle: A\n---\nSee [broken](@/careers/nurse.md).\n",
     )]);
-    let mut cache = ContentCache {
-        root: PathBuf::from("/site"),
-        entries: BTreeMap::new(),
-        markdown: HashMap::new(),
-        build: None,
-    };
+    let mut cache = empty_cache(None);
     let failed = vec!["careers/nurse.md".to_string()];
     let section_texts = vec![None];
     let texts = Texts {
@@ -303,15 +302,10 @@ fn a_full_build_keeps_pages_html_in_its_temporary_file_and_sections_html_in_memo
         ("b.md", "---\ntitle: B\n---\nB.\n"),
     ]);
     let dir = tempfile::tempdir().unwrap();
-    let mut cache = ContentCache {
-        root: PathBuf::from("/site"),
-        entries: BTreeMap::new(),
-        markdown: HashMap::new(),
-        build: Some(crate::content::cache::ForBuild {
-            spill: crate::markdown::HtmlSpill::new(dir.path()),
-            schema_folders: Vec::new(),
-        }),
-    };
+    let mut cache = empty_cache(Some(crate::content::cache::ForBuild {
+        spill: crate::markdown::HtmlSpill::new(dir.path()),
+        schema_folders: Vec::new(),
+    }));
     let section_texts = vec![None];
     let texts = Texts {
         pages: &texts,
