@@ -9,7 +9,8 @@
 #
 # Options passed on: `--site` (the bench/prepare.sh site, bench theme,
 # pagination by 10; `--site prepared` picks it), `--search` (search = true),
-# `--front-matter-edits N`, `--latency-edits N`. MEDSITE=path runs another
+# `--front-matter-edits N`, `--latency-edits N`, `--pause S` (wait S seconds
+# after each edit, as a writer does). MEDSITE=path runs another
 # binary (for a comparison with an older build).
 set -euo pipefail
 cd "$(dirname "$0")/.."

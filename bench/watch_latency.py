@@ -8,13 +8,15 @@ after the first edit and after the last. Standard library only.
 
 Usage: watch_latency.py MEDSITE CORPUS_DIR WORK_DIR [--edits N] [--latency-edits N]
            [--site PREPARED_SITE] [--search] [--front-matter-edits N]
+           [--pause SECONDS]
 
 With --site, the site made by bench/prepare.sh (the bench theme, pagination
 by 10) is copied instead of converting the corpus for the fixture theme.
 With --search, `search = true` is added to site.toml, and for each edit the
 time until the search index in dist/ changed is reported too.
 Front-matter edits (title, date, a tag; --front-matter-edits of each) are
-reported per kind after the body edits.
+reported per kind after the body edits. --pause waits that long after each
+edit (after its index, with --search), as a writer does between saves.
 """
 
 import argparse
@@ -128,6 +130,7 @@ def main():
     parser.add_argument("--front-matter-edits", type=int, default=20)
     parser.add_argument("--site")
     parser.add_argument("--search", action="store_true")
+    parser.add_argument("--pause", type=float, default=0.0)
     args = parser.parse_args()
 
     site = os.path.join(args.work, "site")
@@ -225,7 +228,7 @@ def main():
                     time.sleep(0.002)
                 indexed = (time.perf_counter() - written) * 1000
             # A writer does not type faster than the debounce: one edit, one rebuild.
-            time.sleep(0.03)
+            time.sleep(max(0.03, args.pause))
             return (arrived - written) * 1000, indexed
 
         def body(text, edit):
