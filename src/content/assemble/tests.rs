@@ -19,7 +19,17 @@ fn messages(problems: &Problems) -> Vec<String> {
     problems.errors.iter().map(|d| d.to_string()).collect()
 }
 
-/// Sections and pages of `files`, through steps 1 to 4.
+/// The texts of `pages`, under one section that has no file of its own.
+fn texts_of<'a>(pages: &'a [Arc<ParsedFile>], failed: &'a [String]) -> Texts<'a> {
+    const NO_SECTION_FILE: &[Option<Arc<ParsedFile>>] = &[None];
+    Texts {
+        pages,
+        sections: NO_SECTION_FILE,
+        failed,
+    }
+}
+
+/// A cache that holds nothing yet, for one full build when `build` is set.
 fn empty_cache(build: Option<crate::content::cache::ForBuild>) -> ContentCache {
     ContentCache {
         root: PathBuf::from("/site"),
@@ -29,6 +39,7 @@ fn empty_cache(build: Option<crate::content::cache::ForBuild>) -> ContentCache {
     }
 }
 
+/// Sections and pages of `files`, through steps 1 to 4.
 fn site_parts(files: &[(&str, &str)]) -> (Vec<Section>, Vec<Page>, Vec<Arc<ParsedFile>>, Problems) {
     let mut problems = Problems::default();
     let entries: BTreeMap<WalkKey, Entry> = files
@@ -238,12 +249,7 @@ fn links_resolve_to_relative_urls_and_renderings_are_reused() {
         ("b.md", "---\ntitle: B\n---\nB.\n"),
     ]);
     let mut cache = empty_cache(None);
-    let section_texts = vec![None];
-    let texts = Texts {
-        pages: &texts,
-        sections: &section_texts,
-        failed: &[],
-    };
+    let texts = texts_of(&texts, &[]);
     cache.render_markdown(&mut pages, &mut sections, texts, &config(""), &mut problems);
     assert!(
         pages[0].rendered.html.text().contains("href=\"../b/\""),
@@ -278,12 +284,7 @@ fn a_link_to_a_file_with_an_error_is_no_second_error() {
     )]);
     let mut cache = empty_cache(None);
     let failed = vec!["careers/nurse.md".to_string()];
-    let section_texts = vec![None];
-    let texts = Texts {
-        pages: &texts,
-        sections: &section_texts,
-        failed: &failed,
-    };
+    let texts = texts_of(&texts, &failed);
     cache.render_markdown(&mut pages, &mut sections, texts, &config(""), &mut problems);
     assert_eq!(messages(&problems), Vec::<String>::new());
     assert!(
@@ -306,12 +307,7 @@ fn a_full_build_keeps_pages_html_in_its_temporary_file_and_sections_html_in_memo
         spill: crate::markdown::HtmlSpill::new(dir.path()),
         schema_folders: Vec::new(),
     }));
-    let section_texts = vec![None];
-    let texts = Texts {
-        pages: &texts,
-        sections: &section_texts,
-        failed: &[],
-    };
+    let texts = texts_of(&texts, &[]);
     cache.render_markdown(&mut pages, &mut sections, texts, &config(""), &mut problems);
     let rendered = &pages[0].rendered;
     assert!(rendered.spilled.is_some());
